@@ -1,0 +1,99 @@
+//! Command-line interface: argument parsing (clap derive) and dispatch.
+//!
+//! Exit codes: 0 success, 1 diagnostics with errors (or warnings under
+//! `--deny-warnings`), 2 usage or I/O problems.
+
+mod check;
+mod debug;
+mod explain;
+mod inputs;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Compile typed `.pipe` pipelines to GitHub Actions, GitLab CI and Kubernetes.
+#[derive(Debug, Parser)]
+#[command(
+    name = "pipec",
+    version,
+    about,
+    after_help = "Examples:\n  pipec check                      check every .pipe file under the current directory\n  pipec check ci.pipe --format json\n  pipec explain E0101              explain an error code",
+    arg_required_else_help = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check `.pipe` files and report problems without writing anything.
+    #[command(after_help = "Examples:\n  pipec check\n  pipec check pipelines/ --deny-warnings\n  pipec check ci.pipe --format github   # annotations in a GitHub Actions job")]
+    Check(check::CheckArgs),
+    /// Explain an error or warning code, with an example and the fix.
+    #[command(after_help = "Examples:\n  pipec explain E0101\n  pipec explain --list")]
+    Explain(explain::ExplainArgs),
+    /// Inspect the compiler's intermediate results.
+    #[command(subcommand)]
+    Debug(debug::DebugCommand),
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Source snippets with labels, for people (on standard error).
+    Human,
+    /// One JSON document, schema version 1 (on standard output).
+    Json,
+    /// GitHub Actions `::error` workflow commands (on standard output).
+    Github,
+}
+
+/// Whether to colour human output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when standard error is a terminal and `NO_COLOR` is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let outcome = match cli.command {
+        Command::Check(arguments) => check::run(&arguments),
+        Command::Explain(arguments) => explain::run(&arguments),
+        Command::Debug(command) => debug::run(&command),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln_safely(&format!("error: {message}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Writes to standard error, ignoring a closed pipe rather than panicking.
+pub fn eprintln_safely(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{text}");
+}
+
+/// Writes to standard output, ignoring a closed pipe rather than panicking.
+pub fn print_safely(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+}

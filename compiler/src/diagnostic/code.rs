@@ -1,0 +1,144 @@
+//! The registry of diagnostic codes and their explanation pages.
+//!
+//! Codes are grouped by phase: E01xx syntax, E02xx names, E03xx types and
+//! checks, E04xx target support, Wxxxx warnings. Each code has a page in
+//! `docs/errors.md`, embedded here and printed by `pipec explain`; a test keeps
+//! the registry and the pages one to one.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use super::Severity;
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $severity:ident, $summary:literal; )*) => {
+        /// A diagnostic code; its string form (`E0101`) is stable across releases.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every registered code, in numeric order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// A one-line description, the title of the code's page.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// A token that cannot continue the construct being parsed.
+    UnexpectedToken = "E0101", Error, "unexpected token";
+    /// An opening `{`, `(`, `[` or `${` without its closing partner.
+    UnclosedDelimiter = "E0102", Error, "unclosed delimiter";
+    /// A string literal that reaches the end of its line or of the file.
+    UnterminatedString = "E0103", Error, "unterminated string";
+    /// A number, duration or percent literal that is malformed or out of range.
+    InvalidNumber = "E0104", Error, "invalid number, duration or percent literal";
+    /// A character that starts no token of the language.
+    InvalidCharacter = "E0105", Error, "invalid character";
+    /// Brackets nested deeper than the parser accepts.
+    NestingTooDeep = "E0106", Error, "nesting too deep";
+    /// A backslash escape that the language does not define.
+    InvalidEscape = "E0107", Error, "invalid escape sequence";
+    /// A `${` interpolation without its closing `}`.
+    UnterminatedInterpolation = "E0108", Error, "unterminated interpolation";
+    /// A closing `}`, `)` or `]` with nothing open to close.
+    UnmatchedClosingDelimiter = "E0109", Error, "unexpected closing delimiter";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Code {
+    type Err = ();
+
+    /// Parses `E0101`, case-insensitively.
+    fn from_str(text: &str) -> Result<Code, ()> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|code| code.as_str().eq_ignore_ascii_case(text.trim()))
+            .ok_or(())
+    }
+}
+
+/// The pages of `docs/errors.md`, compiled into the binary.
+const ERROR_PAGES: &str = include_str!("../../../docs/errors.md");
+
+/// One code's page from `docs/errors.md`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExplainPage {
+    /// The code as written in the page heading, e.g. `E0101`.
+    pub code: &'static str,
+    /// The heading text after the code.
+    pub title: &'static str,
+    /// The page's markdown, without its heading.
+    pub body: &'static str,
+}
+
+impl ExplainPage {
+    /// Every page in `docs/errors.md`, in document order. A page starts at a
+    /// level-two heading of the form `## E0101: title`.
+    pub fn all() -> Vec<ExplainPage> {
+        let mut pages = Vec::new();
+        let mut rest = ERROR_PAGES;
+        while let Some(start) = find_page_heading(rest) {
+            let after_heading = &rest[start + 3..];
+            let heading_end = after_heading.find('\n').unwrap_or(after_heading.len());
+            let heading = &after_heading[..heading_end];
+            let body_and_rest = &after_heading[heading_end..];
+            let body_end = find_page_heading(body_and_rest).unwrap_or(body_and_rest.len());
+            let (code, title) = heading.split_once(':').unwrap_or((heading, ""));
+            pages.push(ExplainPage {
+                code: code.trim(),
+                title: title.trim(),
+                body: body_and_rest[..body_end].trim(),
+            });
+            rest = &body_and_rest[body_end..];
+        }
+        pages
+    }
+
+    pub fn of(code: Code) -> Option<ExplainPage> {
+        ExplainPage::all()
+            .into_iter()
+            .find(|page| page.code == code.as_str())
+    }
+}
+
+/// The offset of the next `## ` heading at the start of a line that names a code.
+fn find_page_heading(text: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("## ")
+            && rest.starts_with(['E', 'W'])
+        {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}

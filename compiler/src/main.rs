@@ -1,0 +1,8 @@
+//! The `pipec` command: reads files, calls the library, writes results.
+//! All IO of pipec lives here (and in the language server).
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::run()
+}

@@ -1,0 +1,309 @@
+//! Phase 1b: balance the token stream before parsing.
+//!
+//! Every opening `{ ( [ ${ "` gets exactly one closing partner: a missing
+//! closer is reported (with the opener as a second label) and inserted, a
+//! stray closer is reported and dropped, and groups nested deeper than
+//! [`MAX_NESTING`] are reported and emptied. The parser can then rely on
+//! balanced groups for error recovery, and no later phase can recurse without
+//! bound.
+//!
+//! Where a closer should go is guessed from indentation, as a reader would: a
+//! `}` that starts a line at the indentation of an outer block's first line
+//! closes that block, so the inner block left open is the one reported.
+
+use crate::diagnostic::{Code, Diagnostic, Edit, Label};
+use crate::span::{SourceId, Span};
+use crate::syntax::token::Token;
+
+/// The deepest nesting of brackets, braces and interpolations accepted.
+/// Real pipelines stay under ten; the limit keeps every recursive phase
+/// within a small, fixed stack.
+pub const MAX_NESTING: usize = 48;
+
+struct Open<'src> {
+    token: Token<'src>,
+    span: Span,
+    /// Indentation width of the line the opener is on.
+    line_indent: usize,
+    line_start: usize,
+}
+
+/// Finds the start of the line of each token. Tokens arrive in order, so one
+/// forward scan serves them all and the pass stays linear on long lines.
+struct LineTracker<'src> {
+    source: &'src [u8],
+    scanned_to: usize,
+    line_start: usize,
+    /// The indentation of the line at `line_start`, once computed.
+    indent: Option<usize>,
+}
+
+impl LineTracker<'_> {
+    fn indent_of_line_at(&mut self, offset: usize) -> usize {
+        self.line_start_of(offset);
+        let line_start = self.line_start;
+        *self.indent.get_or_insert_with(|| {
+            self.source[line_start..]
+                .iter()
+                .take_while(|byte| **byte == b' ' || **byte == b'\t')
+                .count()
+        })
+    }
+
+    fn line_start_of(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.source.len());
+        while self.scanned_to < offset {
+            if self.source[self.scanned_to] == b'\n' {
+                self.line_start = self.scanned_to + 1;
+                self.indent = None;
+            }
+            self.scanned_to += 1;
+        }
+        self.line_start
+    }
+}
+
+pub fn balance<'src>(
+    source: &'src str,
+    source_id: SourceId,
+    tokens: Vec<(Token<'src>, Span)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(Token<'src>, Span)> {
+    let mut output: Vec<(Token<'src>, Span)> = Vec::with_capacity(tokens.len() + 8);
+    let mut stack: Vec<Open<'src>> = Vec::new();
+    let mut reported_depth = false;
+    let mut tokens = tokens.into_iter();
+    let mut lines = LineTracker {
+        source: source.as_bytes(),
+        scanned_to: 0,
+        line_start: 0,
+        indent: None,
+    };
+    while let Some((token, span)) = tokens.next() {
+        if closer_of(token).is_some() {
+            if stack.len() >= MAX_NESTING {
+                if !reported_depth {
+                    reported_depth = true;
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::NestingTooDeep,
+                            format!("nesting deeper than {MAX_NESTING} levels"),
+                            Label::new(source_id, span, "this opens one level too many"),
+                        )
+                        .with_help("split the value into smaller named parts"),
+                    );
+                }
+                skip_group(&mut tokens, token, span, &mut output);
+                continue;
+            }
+            let line_start = lines.line_start_of(span.start as usize);
+            stack.push(Open {
+                token,
+                span,
+                line_indent: lines.indent_of_line_at(span.start as usize),
+                line_start,
+            });
+            output.push((token, span));
+            continue;
+        }
+        if !is_closer(token) {
+            output.push((token, span));
+            continue;
+        }
+        let line_start = lines.line_start_of(span.start as usize);
+        let starts_line = line_start + lines.indent_of_line_at(span.start as usize) == span.start as usize;
+        let closer_indent = (token == Token::RBrace && starts_line)
+            .then(|| lines.indent_of_line_at(span.start as usize));
+        match find_partner(&stack, token, closer_indent) {
+            Some(index) => {
+                while stack.len() > index + 1 {
+                    if let Some(open) = stack.pop() {
+                        report_unclosed(source, source_id, &open, &mut output, diagnostics);
+                    }
+                }
+                stack.pop();
+                output.push((token, span));
+            }
+            None => diagnostics.push(
+                Diagnostic::new(
+                    Code::UnmatchedClosingDelimiter,
+                    format!("unexpected closing `{token}`"),
+                    Label::new(source_id, span, "nothing is open here to close"),
+                )
+                .with_help("remove it, or add the opening partner it was meant to close")
+                .with_fix(
+                    format!("remove `{token}`"),
+                    vec![Edit {
+                        source: source_id,
+                        span,
+                        replacement: String::new(),
+                    }],
+                ),
+            ),
+        }
+    }
+    while let Some(open) = stack.pop() {
+        report_unclosed(source, source_id, &open, &mut output, diagnostics);
+    }
+    output
+}
+
+/// The closer that an opening token needs, or `None` for other tokens.
+fn closer_of(token: Token<'_>) -> Option<Token<'static>> {
+    match token {
+        Token::LBrace => Some(Token::RBrace),
+        Token::LParen => Some(Token::RParen),
+        Token::LBracket => Some(Token::RBracket),
+        Token::InterpStart => Some(Token::InterpEnd),
+        Token::StrStart { .. } => Some(Token::StrEnd),
+        _ => None,
+    }
+}
+
+fn is_closer(token: Token<'_>) -> bool {
+    matches!(
+        token,
+        Token::RBrace | Token::RParen | Token::RBracket | Token::InterpEnd | Token::StrEnd
+    )
+}
+
+/// Interpolations and strings are boundaries: a `)` inside `${…}` never
+/// closes a `(` outside of it.
+fn is_boundary(token: Token<'_>) -> bool {
+    matches!(token, Token::InterpStart | Token::StrStart { .. })
+}
+
+/// The stack index of the opener that `closer` closes.
+/// `closer_indent` is the indentation of a `}` that starts its line.
+fn find_partner(stack: &[Open<'_>], closer: Token<'_>, closer_indent: Option<usize>) -> Option<usize> {
+    let candidates = stack
+        .iter()
+        .enumerate()
+        .rev()
+        .take_while(|(index, open)| *index + 1 == stack.len() || !is_boundary(open.token))
+        .filter(|(_, open)| closer_of(open.token) == Some(closer));
+    if let Some(indent) = closer_indent {
+        let mut first_match = None;
+        for (index, open) in candidates {
+            first_match.get_or_insert(index);
+            // The innermost brace whose line is not indented deeper than the
+            // closer: a `}` dedented past its block closes an outer one.
+            if open.line_indent <= indent {
+                return Some(index);
+            }
+        }
+        return first_match;
+    }
+    candidates.map(|(index, _)| index).next()
+}
+
+fn report_unclosed<'src>(
+    source: &'src str,
+    source_id: SourceId,
+    open: &Open<'src>,
+    output: &mut Vec<(Token<'src>, Span)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(closer) = closer_of(open.token) else {
+        return;
+    };
+    // The closer belongs right after the last token of the group.
+    let insert_at = output
+        .iter()
+        .rev()
+        .find(|(token, _)| *token != Token::Newline)
+        .map_or(open.span.end, |(_, span)| span.end);
+    output.push((closer, Span::empty_at(insert_at)));
+    // Strings and interpolations are closed by the lexer, which reports them.
+    if matches!(open.token, Token::StrStart { .. } | Token::InterpStart) {
+        return;
+    }
+    let what = describe_group(source, open);
+    let replacement = if open.token == Token::LBrace {
+        format!("\n{}}}", " ".repeat(open.line_indent))
+    } else {
+        closer.to_string()
+    };
+    diagnostics.push(
+        Diagnostic::new(
+            Code::UnclosedDelimiter,
+            format!("expected `{closer}` to close {what}"),
+            Label::new(source_id, Span::empty_at(insert_at), format!("`{closer}` expected here")),
+        )
+        .with_secondary(Label::new(source_id, open.span, format!("{what} opened here")))
+        .with_help(format!("add `{closer}` after the last item of {what}"))
+        .with_fix(
+            format!("insert `{closer}`"),
+            vec![Edit {
+                source: source_id,
+                span: Span::empty_at(insert_at),
+                replacement,
+            }],
+        ),
+    );
+}
+
+/// Names the group an opener starts, for messages: "the `job` block",
+/// "this list", "this `(`".
+fn describe_group(source: &str, open: &Open<'_>) -> String {
+    match open.token {
+        Token::LBracket => "this list".to_owned(),
+        Token::LParen => "this `(`".to_owned(),
+        Token::LBrace => {
+            let start = open.span.start as usize;
+            // Only the last few words before `{` matter; bounding the look-back
+            // keeps error reporting linear on very long lines.
+            let look_back = crate::span::floor_char_boundary(source, start.saturating_sub(200));
+            let prefix = &source[open.line_start.max(look_back)..start];
+            let segment = prefix
+                .rfind(['{', ',', '(', '['])
+                .map_or(prefix, |index| &prefix[index + 1..])
+                .trim();
+            let first_word: &str = segment
+                .split(|character: char| !(character.is_ascii_alphanumeric() || character == '_' || character == '-'))
+                .next()
+                .unwrap_or("");
+            let rest = segment[first_word.len()..].trim_start();
+            if first_word.is_empty() || rest.starts_with('=') {
+                "this record".to_owned()
+            } else {
+                format!("the `{first_word}` block")
+            }
+        }
+        _ => format!("this `{}`", open.token),
+    }
+}
+
+/// Drops the contents of a group opened past the nesting limit, keeping the
+/// opener and its closer (or neither, for an interpolation) so that the
+/// parser sees an empty group.
+fn skip_group<'src>(
+    tokens: &mut impl Iterator<Item = (Token<'src>, Span)>,
+    opener: Token<'src>,
+    span: Span,
+    output: &mut Vec<(Token<'src>, Span)>,
+) {
+    let keep = opener != Token::InterpStart;
+    if keep {
+        output.push((opener, span));
+    }
+    let mut depth = 1usize;
+    let mut last_end = span.end;
+    for (token, span) in tokens.by_ref() {
+        last_end = span.end;
+        if closer_of(token).is_some() {
+            depth += 1;
+        } else if is_closer(token) {
+            depth -= 1;
+            if depth == 0 {
+                if keep {
+                    output.push((token, span));
+                }
+                return;
+            }
+        }
+    }
+    if keep && let Some(closer) = closer_of(opener) {
+        output.push((closer, Span::empty_at(last_end)));
+    }
+}

@@ -1,0 +1,652 @@
+//! Phase 1a: source text → tokens, comments and lexical diagnostics.
+//!
+//! Hand-written rather than a chumsky text parser because string literals
+//! switch modes (text, `${…}` code, back to text) and line breaks matter only
+//! outside brackets; both need a stack of open frames that a streaming lexer
+//! keeps naturally. The lexer never fails: every problem becomes a diagnostic
+//! and lexing goes on, in time linear in the input.
+
+use crate::diagnostic::{Code, Diagnostic, Label};
+use crate::span::{SourceId, Span};
+use crate::syntax::token::{Comment, Token};
+
+/// The lexer's output.
+#[derive(Debug)]
+pub struct Lexed<'src> {
+    pub tokens: Vec<(Token<'src>, Span)>,
+    pub comments: Vec<Comment>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Frame {
+    Brace,
+    Paren,
+    Bracket,
+    /// `${` at `start`.
+    Interpolation { start: u32 },
+    /// A string opened at `start`.
+    Str { triple: bool, start: u32 },
+}
+
+pub fn lex(source: &str, source_id: SourceId) -> Lexed<'_> {
+    let mut lexer = Lexer {
+        source,
+        bytes: source.as_bytes(),
+        source_id,
+        position: 0,
+        frames: Vec::new(),
+        tokens: Vec::with_capacity(source.len() / 4),
+        comments: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    lexer.run();
+    Lexed {
+        tokens: lexer.tokens,
+        comments: lexer.comments,
+        diagnostics: lexer.diagnostics,
+    }
+}
+
+struct Lexer<'src> {
+    source: &'src str,
+    bytes: &'src [u8],
+    source_id: SourceId,
+    position: usize,
+    frames: Vec<Frame>,
+    tokens: Vec<(Token<'src>, Span)>,
+    comments: Vec<Comment>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'src> Lexer<'src> {
+    fn run(&mut self) {
+        while self.position < self.bytes.len() {
+            match self.frames.last() {
+                Some(&Frame::Str { triple, start }) => self.string_content(triple, start),
+                _ => self.code_token(),
+            }
+        }
+        self.close_frames_at_end();
+    }
+
+    fn push(&mut self, token: Token<'src>, start: usize, end: usize) {
+        self.tokens.push((token, Span::new(start, end)));
+    }
+
+    fn error(&mut self, code: Code, message: String, span: Span, label: &str) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic::new(
+            code,
+            message,
+            Label::new(self.source_id, span, label),
+        ));
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last]
+    }
+
+    fn peek(&self, offset: usize) -> Option<u8> {
+        self.bytes.get(self.position + offset).copied()
+    }
+
+    /// Line breaks end items only at the top level and directly inside `{ }`.
+    fn line_breaks_are_significant(&self) -> bool {
+        matches!(self.frames.last(), None | Some(Frame::Brace))
+    }
+
+    fn code_token(&mut self) {
+        let start = self.position;
+        let byte = self.bytes[start];
+        match byte {
+            b' ' | b'\t' | b'\r' => self.position += 1,
+            b'\n' => self.line_break(),
+            b'/' if self.peek(1) == Some(b'/') => self.comment(),
+            b'"' => self.string_start(),
+            b'0'..=b'9' => self.number(),
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => self.identifier(),
+            b'{' => {
+                self.position += 1;
+                self.frames.push(Frame::Brace);
+                self.push(Token::LBrace, start, start + 1);
+            }
+            b'(' => self.open_bracket(Frame::Paren, Token::LParen),
+            b'[' => self.open_bracket(Frame::Bracket, Token::LBracket),
+            b'}' => self.close_brace(),
+            b')' => self.close_bracket(Frame::Paren, Token::RParen),
+            b']' => self.close_bracket(Frame::Bracket, Token::RBracket),
+            _ => self.punctuation(),
+        }
+    }
+
+    fn line_break(&mut self) {
+        let start = self.position;
+        if let Some(&Frame::Interpolation { start: open }) = self.frames.last() {
+            // An interpolation inside a one-line string cannot span lines.
+            if self.enclosing_string_is_single_line() {
+                self.error(
+                    Code::UnterminatedInterpolation,
+                    "unterminated interpolation".to_owned(),
+                    Span::new(open as usize, open as usize + 2),
+                    "this `${` is never closed",
+                )
+                .help = Some("close the interpolation with `}` before the end of the line".into());
+                self.push(Token::InterpEnd, start, start);
+                self.frames.pop();
+                self.push(Token::StrEnd, start, start);
+                self.frames.pop();
+            }
+        }
+        self.position += 1;
+        if self.line_breaks_are_significant()
+            && self
+                .tokens
+                .last()
+                .is_some_and(|(token, _)| !token.continues_line())
+        {
+            self.push(Token::Newline, start, start + 1);
+        }
+    }
+
+    fn enclosing_string_is_single_line(&self) -> bool {
+        let string = self
+            .frames
+            .iter()
+            .rev()
+            .find(|frame| matches!(frame, Frame::Str { .. }));
+        matches!(string, Some(Frame::Str { triple: false, .. }))
+    }
+
+    fn comment(&mut self) {
+        let start = self.position;
+        let end = self.bytes[start..]
+            .iter()
+            .position(|&byte| byte == b'\n')
+            .map_or(self.bytes.len(), |length| start + length);
+        let text = self.source[start + 2..end].trim_end_matches('\r');
+        self.comments.push(Comment {
+            span: Span::new(start, start + 2 + text.len()),
+            text: text.to_owned(),
+        });
+        self.position = end;
+    }
+
+    fn string_start(&mut self) {
+        let start = self.position;
+        let triple = self.bytes[start..].starts_with(b"\"\"\"");
+        let length = if triple { 3 } else { 1 };
+        self.position += length;
+        self.push(Token::StrStart { triple }, start, start + length);
+        self.frames.push(Frame::Str {
+            triple,
+            start: Span::new(start, start).start,
+        });
+    }
+
+    /// Lexes string text up to the next interpolation, the closing quote, or
+    /// (for one-line strings) the end of the line.
+    fn string_content(&mut self, triple: bool, string_start: u32) {
+        let text_start = self.position;
+        loop {
+            let Some(byte) = self.peek(0) else {
+                self.flush_text(text_start);
+                return; // `close_frames_at_end` reports the unterminated string.
+            };
+            match byte {
+                b'"' if !triple => {
+                    self.flush_text(text_start);
+                    self.push(Token::StrEnd, self.position, self.position + 1);
+                    self.position += 1;
+                    self.frames.pop();
+                    return;
+                }
+                b'"' if self.bytes[self.position..].starts_with(b"\"\"\"") => {
+                    self.flush_text(text_start);
+                    self.push(Token::StrEnd, self.position, self.position + 3);
+                    self.position += 3;
+                    self.frames.pop();
+                    return;
+                }
+                b'\\' if !triple => self.escape(),
+                b'\n' if !triple => {
+                    self.flush_text(text_start);
+                    let end_of_line = self.position;
+                    let quote = Span::new(string_start as usize, string_start as usize + 1);
+                    let source_id = self.source_id;
+                    self.error(
+                        Code::UnterminatedString,
+                        "unterminated string".to_owned(),
+                        Span::empty_at(Span::new(end_of_line, end_of_line).start),
+                        "the line ends before the closing `\"`",
+                    )
+                    .secondary
+                    .push(Label::new(source_id, quote, "the string starts here"));
+                    self.diagnostics
+                        .last_mut()
+                        .into_iter()
+                        .for_each(|diagnostic| {
+                            diagnostic.help = Some(
+                                "close the string with `\"`, or use `\"\"\"` for text over several lines"
+                                    .into(),
+                            );
+                        });
+                    self.push(Token::StrEnd, end_of_line, end_of_line);
+                    self.frames.pop();
+                    return;
+                }
+                b'$' if self.bytes[self.position..].starts_with(b"$${") => self.position += 3,
+                b'$' if self.peek(1) == Some(b'{') => {
+                    self.flush_text(text_start);
+                    let start = self.position;
+                    self.position += 2;
+                    self.push(Token::InterpStart, start, start + 2);
+                    self.frames.push(Frame::Interpolation {
+                        start: Span::new(start, start).start,
+                    });
+                    return;
+                }
+                _ => self.position += 1,
+            }
+        }
+    }
+
+    fn flush_text(&mut self, text_start: usize) {
+        if self.position > text_start {
+            let text = &self.source[text_start..self.position];
+            self.push(Token::StrText(text), text_start, self.position);
+        }
+    }
+
+    /// Checks one backslash escape of a one-line string; the parser decodes it.
+    fn escape(&mut self) {
+        let start = self.position;
+        self.position += 1;
+        match self.peek(0) {
+            Some(b'n' | b't' | b'r' | b'"' | b'\\' | b'$') => self.position += 1,
+            Some(b'u') if self.peek(1) == Some(b'{') => {
+                let digits_start = self.position + 2;
+                let digits_length = self.bytes[digits_start..]
+                    .iter()
+                    .take_while(|byte| byte.is_ascii_hexdigit())
+                    .count();
+                let close = digits_start + digits_length;
+                let valid = self.bytes.get(close) == Some(&b'}')
+                    && (1..=6).contains(&digits_length)
+                    && u32::from_str_radix(&self.source[digits_start..close], 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .is_some();
+                if valid {
+                    self.position = close + 1;
+                } else {
+                    self.position = digits_start + digits_length;
+                    self.invalid_escape(start, "`\\u{…}` takes 1 to 6 hex digits naming a Unicode scalar value");
+                }
+            }
+            Some(b'\n') | None => {
+                self.invalid_escape(start, "a one-line string cannot continue on the next line; use `\"\"\"` for text over several lines");
+            }
+            Some(_) => {
+                let width = self.source[self.position..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8);
+                self.position += width;
+                self.invalid_escape(
+                    start,
+                    "the escapes are `\\n`, `\\t`, `\\r`, `\\\"`, `\\\\`, `\\$` and `\\u{…}`; write `\\\\` for a backslash",
+                );
+            }
+        }
+    }
+
+    fn invalid_escape(&mut self, start: usize, help: &str) {
+        let span = Span::new(start, self.position.max(start + 1));
+        let text = self.source.get(span.range()).unwrap_or("\\").to_owned();
+        self.error(
+            Code::InvalidEscape,
+            format!("invalid escape sequence `{}`", text.trim_end()),
+            span,
+            "not a known escape",
+        )
+        .help = Some(help.to_owned());
+    }
+
+    fn number(&mut self) {
+        let start = self.position;
+        let digits_end = self.scan_digits(start);
+        let mut end = digits_end;
+        let mut has_fraction = false;
+        if self.bytes.get(end) == Some(&b'.') && self.bytes.get(end + 1).is_some_and(u8::is_ascii_digit) {
+            end = self.scan_digits(end + 1);
+            has_fraction = true;
+        }
+        if self.bytes.get(end) == Some(&b'%') {
+            self.position = end + 1;
+            let value = self.source[start..end].parse::<f64>().unwrap_or(0.0);
+            self.push(Token::Percent(value), start, end + 1);
+            return;
+        }
+        if self.bytes.get(end).is_some_and(is_identifier_byte) {
+            self.position = end;
+            return self.duration(start, has_fraction);
+        }
+        self.position = end;
+        if has_fraction {
+            self.invalid_number(start, end, "a number with a fraction is a percent (`2.5%`); other numbers are whole");
+            self.push(Token::Int(0), start, end);
+            return;
+        }
+        match self.source[start..end].parse::<i64>() {
+            Ok(value) => self.push(Token::Int(value), start, end),
+            Err(_) => {
+                self.invalid_number(start, end, "integers range up to 9223372036854775807");
+                self.push(Token::Int(0), start, end);
+            }
+        }
+    }
+
+    fn scan_digits(&self, from: usize) -> usize {
+        from + self.bytes[from..]
+            .iter()
+            .take_while(|byte| byte.is_ascii_digit())
+            .count()
+    }
+
+    /// A duration is one or more `<digits><unit>` groups, such as `1h30m`.
+    fn duration(&mut self, start: usize, has_fraction: bool) {
+        let mut total: u64 = 0;
+        let mut cursor = start;
+        let mut problem = has_fraction.then_some("durations are whole numbers of a unit: write `90s` rather than `1.5m`");
+        loop {
+            let digits_end = self.scan_digits(cursor);
+            let mut unit_end = digits_end;
+            if self.bytes.get(unit_end) == Some(&b'.') {
+                unit_end = self.scan_digits(unit_end + 1);
+            }
+            let unit_start = unit_end;
+            while self.bytes.get(unit_end).is_some_and(is_identifier_byte) && !self.bytes[unit_end].is_ascii_digit() {
+                unit_end += 1;
+            }
+            let amount = self.source[cursor..unit_start].parse::<u64>().unwrap_or(0);
+            let unit_ms = match &self.source[unit_start..unit_end] {
+                "ms" => 1,
+                "s" => 1_000,
+                "m" => 60_000,
+                "h" => 3_600_000,
+                "d" => 86_400_000,
+                _ => {
+                    problem = Some("durations use the units `ms`, `s`, `m`, `h` and `d`, as in `30s` or `1h30m`");
+                    0
+                }
+            };
+            match amount.checked_mul(unit_ms).and_then(|ms| total.checked_add(ms)) {
+                Some(sum) => total = sum,
+                None => problem = Some("the duration is too large"),
+            }
+            cursor = unit_end;
+            if !self.bytes.get(cursor).is_some_and(u8::is_ascii_digit) {
+                break;
+            }
+        }
+        // Trailing identifier characters (`5mx`) belong to the malformed literal.
+        while self.bytes.get(cursor).is_some_and(is_identifier_byte) {
+            cursor += 1;
+            problem = Some("durations use the units `ms`, `s`, `m`, `h` and `d`, as in `30s` or `1h30m`");
+        }
+        self.position = cursor;
+        if let Some(help) = problem {
+            self.invalid_number(start, cursor, help);
+            total = 0;
+        }
+        self.push(Token::Duration(total), start, cursor);
+    }
+
+    fn invalid_number(&mut self, start: usize, end: usize, help: &str) {
+        let text = self.source[start..end].to_owned();
+        self.error(
+            Code::InvalidNumber,
+            format!("invalid literal `{text}`"),
+            Span::new(start, end),
+            "not a valid number, duration or percent",
+        )
+        .help = Some(help.to_owned());
+    }
+
+    fn identifier(&mut self) {
+        let start = self.position;
+        let mut end = start + 1;
+        loop {
+            match self.bytes.get(end) {
+                Some(byte) if is_identifier_byte(byte) => end += 1,
+                // A dash joins words (`build-image`) but never ends a name.
+                Some(b'-') if self.bytes.get(end + 1).is_some_and(is_identifier_byte) => end += 1,
+                _ => break,
+            }
+        }
+        self.position = end;
+        let text = &self.source[start..end];
+        let token = match text {
+            "true" => Token::True,
+            "false" => Token::False,
+            "import" => Token::Import,
+            "as" => Token::As,
+            "template" => Token::Template,
+            "use" => Token::Use,
+            "in" => Token::In,
+            _ => Token::Ident(text),
+        };
+        self.push(token, start, end);
+    }
+
+    fn open_bracket(&mut self, frame: Frame, token: Token<'src>) {
+        let start = self.position;
+        self.position += 1;
+        self.frames.push(frame);
+        self.push(token, start, start + 1);
+    }
+
+    fn close_brace(&mut self) {
+        let start = self.position;
+        self.position += 1;
+        let target = self
+            .frames
+            .iter()
+            .rposition(|frame| matches!(frame, Frame::Brace | Frame::Interpolation { .. } | Frame::Str { .. }));
+        match target.map(|index| (index, self.frames[index])) {
+            Some((index, Frame::Interpolation { .. })) => {
+                self.frames.truncate(index);
+                self.push(Token::InterpEnd, start, start + 1);
+            }
+            Some((index, Frame::Brace)) => {
+                self.frames.truncate(index);
+                self.push(Token::RBrace, start, start + 1);
+            }
+            // A stray `}`: the delimiter pass reports it.
+            _ => self.push(Token::RBrace, start, start + 1),
+        }
+    }
+
+    fn close_bracket(&mut self, frame: Frame, token: Token<'src>) {
+        let start = self.position;
+        self.position += 1;
+        let boundary = self
+            .frames
+            .iter()
+            .rposition(|open| matches!(open, Frame::Brace | Frame::Interpolation { .. } | Frame::Str { .. }))
+            .map_or(0, |index| index + 1);
+        if let Some(index) = self.frames[boundary..].iter().rposition(|open| *open == frame) {
+            self.frames.truncate(boundary + index);
+        }
+        self.push(token, start, start + 1);
+    }
+
+    fn punctuation(&mut self) {
+        let start = self.position;
+        let two = |second: u8| self.peek(1) == Some(second);
+        let (token, length) = match self.bytes[start] {
+            b',' => (Token::Comma, 1),
+            b'.' => (Token::Dot, 1),
+            b':' => (Token::Colon, 1),
+            b'-' => (Token::Minus, 1),
+            b'=' if two(b'=') => (Token::EqEq, 2),
+            b'=' => (Token::Assign, 1),
+            b'!' if two(b'=') => (Token::NotEq, 2),
+            b'!' => (Token::Not, 1),
+            b'<' if two(b'=') => (Token::LtEq, 2),
+            b'<' => (Token::Lt, 1),
+            b'>' if two(b'=') => (Token::GtEq, 2),
+            b'>' => (Token::Gt, 1),
+            b'&' if two(b'&') => (Token::AndAnd, 2),
+            b'|' if two(b'|') => (Token::OrOr, 2),
+            _ => return self.invalid_characters(),
+        };
+        self.position += length;
+        self.push(token, start, start + length);
+    }
+
+    /// Reports a run of characters that start no token as one diagnostic.
+    fn invalid_characters(&mut self) {
+        let start = self.position;
+        let mut end = start;
+        for character in self.source[start..].chars() {
+            if character.is_ascii_alphanumeric()
+                || character.is_ascii_whitespace()
+                || "{}()[],.:=!<>\"/_-".contains(character)
+                || (end > start && "&|".contains(character))
+            {
+                break;
+            }
+            end += character.len_utf8();
+        }
+        let end = end.max(start + 1);
+        let text = &self.source[start..end];
+        let help = match text {
+            "&" => Some("the logical and is written `&&`"),
+            "|" => Some("the logical or is written `||`"),
+            "#" => Some("comments start with `//`"),
+            "'" => Some("strings are written in double quotes: `\"…\"`"),
+            ";" => Some("items end at a line break or a comma"),
+            _ => None,
+        };
+        let shown = text.to_owned();
+        let diagnostic = self.error(
+            Code::InvalidCharacter,
+            format!("invalid character{} `{shown}`", if shown.chars().count() > 1 { "s" } else { "" }),
+            Span::new(start, end),
+            "not part of any token",
+        );
+        diagnostic.help = help.map(str::to_owned);
+        self.position = end;
+    }
+
+    fn close_frames_at_end(&mut self) {
+        let end = self.bytes.len();
+        while let Some(frame) = self.frames.pop() {
+            match frame {
+                Frame::Interpolation { start } => {
+                    self.error(
+                        Code::UnterminatedInterpolation,
+                        "unterminated interpolation".to_owned(),
+                        Span::new(start as usize, start as usize + 2),
+                        "this `${` is never closed",
+                    )
+                    .help = Some("close the interpolation with `}`".into());
+                    self.push(Token::InterpEnd, end, end);
+                    // The enclosing string is closed silently: one mistake, one error.
+                    if let Some(Frame::Str { .. }) = self.frames.last() {
+                        self.frames.pop();
+                        self.push(Token::StrEnd, end, end);
+                    }
+                }
+                Frame::Str { triple, start } => {
+                    let quote_length = if triple { 3 } else { 1 };
+                    let quote = if triple { "\"\"\"" } else { "\"" };
+                    let source_id = self.source_id;
+                    let diagnostic = self.error(
+                        Code::UnterminatedString,
+                        "unterminated string".to_owned(),
+                        Span::empty_at(Span::new(end, end).start),
+                        "the file ends before the string is closed",
+                    );
+                    diagnostic.secondary.push(Label::new(
+                        source_id,
+                        Span::new(start as usize, start as usize + quote_length),
+                        "the string starts here",
+                    ));
+                    diagnostic.help = Some(format!("close the string with `{quote}`"));
+                    self.push(Token::StrEnd, end, end);
+                }
+                // Unclosed brackets are reported by the delimiter pass, which
+                // knows where each one should have closed.
+                Frame::Brace | Frame::Paren | Frame::Bracket => {}
+            }
+        }
+    }
+}
+
+fn is_identifier_byte(byte: &u8) -> bool {
+    byte.is_ascii_alphanumeric() || *byte == b'_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(source: &str) -> Vec<String> {
+        lex(source, SourceId(0))
+            .tokens
+            .iter()
+            .map(|(token, _)| format!("{token:?}"))
+            .collect()
+    }
+
+    #[test]
+    fn line_breaks_inside_brackets_are_not_tokens() {
+        assert_eq!(
+            kinds("a = [\n1,\n2\n]\n"),
+            ["Ident(\"a\")", "Assign", "LBracket", "Int(1)", "Comma", "Int(2)", "RBracket", "Newline"]
+        );
+    }
+
+    #[test]
+    fn interpolation_switches_to_code_and_back() {
+        assert_eq!(
+            kinds("\"a${x}b\""),
+            [
+                "StrStart { triple: false }",
+                "StrText(\"a\")",
+                "InterpStart",
+                "Ident(\"x\")",
+                "InterpEnd",
+                "StrText(\"b\")",
+                "StrEnd"
+            ]
+        );
+    }
+
+    #[test]
+    fn durations_combine_units() {
+        assert_eq!(kinds("1h30m"), ["Duration(5400000)"]);
+        assert_eq!(kinds("500ms"), ["Duration(500)"]);
+    }
+
+    #[test]
+    fn bad_unit_is_one_error() {
+        let lexed = lex("5x", SourceId(0));
+        assert_eq!(lexed.diagnostics.len(), 1);
+        assert_eq!(lexed.diagnostics[0].code, Code::InvalidNumber);
+    }
+
+    #[test]
+    fn dashes_join_identifier_words() {
+        assert_eq!(kinds("build-image"), ["Ident(\"build-image\")"]);
+        assert_eq!(kinds("a -b"), ["Ident(\"a\")", "Minus", "Ident(\"b\")"]);
+    }
+
+    #[test]
+    fn comments_go_to_the_side_table() {
+        let lexed = lex("a // note\nb", SourceId(0));
+        assert_eq!(lexed.comments.len(), 1);
+        assert_eq!(lexed.comments[0].text, " note");
+        assert_eq!(lexed.tokens.len(), 3);
+    }
+}

@@ -1,0 +1,222 @@
+//! Turning the raw text of string literals into values: escapes of one-line
+//! strings, and the indentation and line-break rules of `"""` strings.
+//!
+//! The lexer has already reported malformed escapes; decoding here is total
+//! and keeps whatever it cannot decode as written.
+
+use crate::span::Span;
+use crate::syntax::ast::{Expr, StringPart};
+
+/// A piece of a string before decoding.
+pub enum RawPart<'src> {
+    Text(&'src str, Span),
+    Interpolation(Expr),
+}
+
+/// Builds the parts of a literal from its raw pieces.
+pub fn decode(triple: bool, raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
+    if triple {
+        decode_triple(raw)
+    } else {
+        raw.into_iter()
+            .map(|part| match part {
+                RawPart::Text(text, span) => StringPart::Text {
+                    value: decode_escapes(text),
+                    span,
+                },
+                RawPart::Interpolation(expr) => StringPart::Interpolation(expr),
+            })
+            .collect()
+    }
+}
+
+/// Decodes `\n \t \r \" \\ \$ \u{…}` and the literal `$${`.
+fn decode_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(character) = chars.next() {
+        match character {
+            '\\' => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some('"') => out.push('"'),
+                Some('\\') => out.push('\\'),
+                Some('$') => out.push('$'),
+                Some('u') if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    let digits: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                    match u32::from_str_radix(&digits, 16).ok().and_then(char::from_u32) {
+                        Some(decoded) => out.push(decoded),
+                        None => {
+                            out.push_str("\\u{");
+                            out.push_str(&digits);
+                            out.push('}');
+                        }
+                    }
+                }
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            '$' if text_continues_with(&chars, "${") => {
+                chars.next();
+                chars.next();
+                out.push_str("${");
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn text_continues_with(chars: &std::iter::Peekable<std::str::Chars<'_>>, expected: &str) -> bool {
+    chars.clone().take(expected.len()).eq(expected.chars())
+}
+
+/// `"""` strings: no backslash escapes (scripts keep their backslashes), `$${`
+/// for a literal `${`, CRLF read as LF, a line break right after the opening
+/// quotes dropped, the whitespace-only line before the closing quotes dropped,
+/// and the indentation common to all non-blank lines removed.
+fn decode_triple(raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
+    // Work on owned text pieces; interpolations stay where they are.
+    let mut pieces: Vec<Piece> = raw
+        .into_iter()
+        .map(|part| match part {
+            RawPart::Text(text, span) => Piece::Text(text.replace("\r\n", "\n"), span),
+            RawPart::Interpolation(expr) => Piece::Interpolation(expr),
+        })
+        .collect();
+
+    let mut drops_first_line = false;
+    if let Some(Piece::Text(text, _)) = pieces.first_mut()
+        && let Some(newline) = text.find('\n')
+        && text[..newline].trim().is_empty()
+    {
+        text.drain(..=newline);
+        drops_first_line = true;
+    }
+    if let Some(Piece::Text(text, _)) = pieces.last_mut() {
+        let last_line_start = text.rfind('\n').map_or(0, |index| index + 1);
+        let single_piece_single_line = last_line_start == 0;
+        if text[last_line_start..].trim().is_empty() && !single_piece_single_line {
+            text.truncate(last_line_start);
+        }
+    }
+
+    let indent = common_indent(&pieces, drops_first_line);
+    let mut at_line_start = drops_first_line;
+    let mut parts = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        match piece {
+            Piece::Text(text, span) => {
+                let mut value = String::with_capacity(text.len());
+                for (index, line) in text.split('\n').enumerate() {
+                    if index > 0 {
+                        value.push('\n');
+                    }
+                    let line = if index > 0 || at_line_start {
+                        strip_up_to(line, indent)
+                    } else {
+                        line
+                    };
+                    value.push_str(&line.replace("$${", "${"));
+                }
+                at_line_start = text.ends_with('\n');
+                if !value.is_empty() {
+                    parts.push(StringPart::Text { value, span });
+                }
+            }
+            Piece::Interpolation(expr) => {
+                at_line_start = false;
+                parts.push(StringPart::Interpolation(expr));
+            }
+        }
+    }
+    parts
+}
+
+enum Piece {
+    Text(String, Span),
+    Interpolation(Expr),
+}
+
+/// The smallest indentation of a line with content; an interpolation is content.
+fn common_indent(pieces: &[Piece], starts_at_line_start: bool) -> usize {
+    let mut smallest: Option<usize> = None;
+    let mut consider = |width: usize| smallest = Some(smallest.map_or(width, |s| s.min(width)));
+    let mut at_line_start = starts_at_line_start;
+    for (position, piece) in pieces.iter().enumerate() {
+        let Piece::Text(text, _) = piece else {
+            at_line_start = false;
+            continue;
+        };
+        let followed_by_interpolation = matches!(pieces.get(position + 1), Some(Piece::Interpolation(_)));
+        let lines: Vec<&str> = text.split('\n').collect();
+        let last = lines.len() - 1;
+        for (index, line) in lines.iter().enumerate() {
+            if index == 0 && !at_line_start {
+                continue;
+            }
+            let width = line.len() - line.trim_start_matches([' ', '\t']).len();
+            let has_content = width < line.len() || (index == last && followed_by_interpolation);
+            if has_content {
+                consider(width);
+            }
+        }
+        at_line_start = text.ends_with('\n');
+    }
+    smallest.unwrap_or(0)
+}
+
+fn strip_up_to(line: &str, width: usize) -> &str {
+    let whitespace = line.len() - line.trim_start_matches([' ', '\t']).len();
+    &line[whitespace.min(width)..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(parts: &[StringPart]) -> String {
+        parts
+            .iter()
+            .map(|part| match part {
+                StringPart::Text { value, .. } => value.clone(),
+                StringPart::Interpolation(_) => "<expr>".to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn escapes_are_decoded_in_one_line_strings() {
+        let parts = decode(false, vec![RawPart::Text(r#"a\n\"b\" $${x} \u{e9}"#, Span::default())]);
+        assert_eq!(plain(&parts), "a\n\"b\" ${x} é");
+    }
+
+    #[test]
+    fn triple_strings_lose_common_indentation_and_keep_backslashes() {
+        let text = "\n    pip install \\\n      -r req.txt\n\n    pytest\n    ";
+        let parts = decode(true, vec![RawPart::Text(text, Span::default())]);
+        assert_eq!(plain(&parts), "pip install \\\n  -r req.txt\n\npytest\n");
+    }
+
+    #[test]
+    fn interpolation_at_line_start_counts_as_content() {
+        let expr = Expr {
+            kind: crate::syntax::ast::ExprKind::Error,
+            span: Span::default(),
+        };
+        let parts = decode(
+            true,
+            vec![
+                RawPart::Text("\n      echo\n    ", Span::default()),
+                RawPart::Interpolation(expr),
+                RawPart::Text("\n    ", Span::default()),
+            ],
+        );
+        assert_eq!(plain(&parts), "  echo\n<expr>\n");
+    }
+}

@@ -1,0 +1,1 @@
+//! Language server: added by the LSP issue.
