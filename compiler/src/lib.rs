@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod source;
 pub mod span;
 pub mod syntax;
+pub mod workload;
 
 use diagnostic::Diagnostic;
 use source::Sources;

@@ -108,7 +108,9 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.line_start(line) as usize;
         let end = floor_char_boundary(text, offset as usize);
-        let column = text.get(start..end).map_or(0, |prefix| prefix.chars().count());
+        let column = text
+            .get(start..end)
+            .map_or(0, |prefix| prefix.chars().count());
         LineColumn {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
@@ -133,17 +135,32 @@ mod tests {
     fn line_column_counts_characters_not_bytes() {
         let text = "ab\nçd\n";
         let index = LineIndex::new(text);
-        assert_eq!(index.line_column(text, 0), LineColumn { line: 1, column: 1 });
-        assert_eq!(index.line_column(text, 3), LineColumn { line: 2, column: 1 });
+        assert_eq!(
+            index.line_column(text, 0),
+            LineColumn { line: 1, column: 1 }
+        );
+        assert_eq!(
+            index.line_column(text, 3),
+            LineColumn { line: 2, column: 1 }
+        );
         // `d` follows the two-byte `ç`.
-        assert_eq!(index.line_column(text, 5), LineColumn { line: 2, column: 2 });
-        assert_eq!(index.line_column(text, 7), LineColumn { line: 3, column: 1 });
+        assert_eq!(
+            index.line_column(text, 5),
+            LineColumn { line: 2, column: 2 }
+        );
+        assert_eq!(
+            index.line_column(text, 7),
+            LineColumn { line: 3, column: 1 }
+        );
     }
 
     #[test]
     fn offsets_past_the_end_are_clamped() {
         let text = "a";
         let index = LineIndex::new(text);
-        assert_eq!(index.line_column(text, 99), LineColumn { line: 1, column: 2 });
+        assert_eq!(
+            index.line_column(text, 99),
+            LineColumn { line: 1, column: 2 }
+        );
     }
 }

@@ -30,17 +30,31 @@ pub fn run(arguments: &CheckArgs) -> Result<ExitCode, String> {
     let files = inputs::find_pipe_files(&arguments.paths)?;
     let sources = inputs::load(&files)?;
     let result = pipec::check(&sources);
-    report(&sources, &result.diagnostics, arguments.format, arguments.color);
+    report(
+        &sources,
+        &result.diagnostics,
+        arguments.format,
+        arguments.color,
+    );
     let summary = Summary::of(&result.diagnostics);
     if arguments.format == OutputFormat::Human {
         eprintln_safely(&summary_line(files.len(), summary));
     }
     let failed = summary.errors > 0 || (arguments.deny_warnings && summary.warnings > 0);
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Prints diagnostics in the chosen format.
-pub fn report(sources: &Sources, diagnostics: &[Diagnostic], format: OutputFormat, color: ColorChoice) {
+pub fn report(
+    sources: &Sources,
+    diagnostics: &[Diagnostic],
+    format: OutputFormat,
+    color: ColorChoice,
+) {
     match format {
         OutputFormat::Human => {
             let text = render_human(sources, diagnostics, color_mode(color));
@@ -63,7 +77,11 @@ fn color_mode(choice: ColorChoice) -> ColorMode {
                 && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
         }
     };
-    if enabled { ColorMode::Always } else { ColorMode::Never }
+    if enabled {
+        ColorMode::Always
+    } else {
+        ColorMode::Never
+    }
 }
 
 fn summary_line(file_count: usize, summary: Summary) -> String {

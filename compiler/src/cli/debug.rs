@@ -25,8 +25,15 @@ pub fn run(command: &DebugCommand) -> Result<ExitCode, String> {
             };
             let parsed = pipec::syntax::parse(&source.text, source.id);
             print_safely(&pipec::syntax::dump::dump(&parsed.file));
-            let failed = parsed.diagnostics.iter().any(|diagnostic| diagnostic.is_error());
-            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            let failed = parsed
+                .diagnostics
+                .iter()
+                .any(|diagnostic| diagnostic.is_error());
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }

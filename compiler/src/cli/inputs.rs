@@ -9,11 +9,16 @@ use pipec::source::Sources;
 /// `target`/`node_modules`, which hold no sources of ours.
 pub fn find_pipe_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut files = Vec::new();
     for path in paths {
-        let metadata = std::fs::metadata(path)
-            .map_err(|error| format!("cannot read `{}`: {}", path.display(), describe_io(&error)))?;
+        let metadata = std::fs::metadata(path).map_err(|error| {
+            format!("cannot read `{}`: {}", path.display(), describe_io(&error))
+        })?;
         if metadata.is_dir() {
             let before = files.len();
             collect_directory(path, &mut files)?;
@@ -30,17 +35,31 @@ pub fn find_pipe_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 }
 
 fn collect_directory(directory: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(directory)
-        .map_err(|error| format!("cannot read directory `{}`: {}", directory.display(), describe_io(&error)))?;
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|entry| entry.path()).collect();
+    let entries = std::fs::read_dir(directory).map_err(|error| {
+        format!(
+            "cannot read directory `{}`: {}",
+            directory.display(),
+            describe_io(&error)
+        )
+    })?;
+    let mut entries: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .collect();
     entries.sort();
     for path in entries {
-        let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
+        let name = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or("");
         if path.is_dir() {
             if !(name.starts_with('.') || name == "target" || name == "node_modules") {
                 collect_directory(&path, files)?;
             }
-        } else if path.extension().is_some_and(|extension| extension == "pipe") {
+        } else if path
+            .extension()
+            .is_some_and(|extension| extension == "pipe")
+        {
             files.push(path);
         }
     }
@@ -51,8 +70,9 @@ fn collect_directory(directory: &Path, files: &mut Vec<PathBuf>) -> Result<(), S
 pub fn load(files: &[PathBuf]) -> Result<Sources, String> {
     let mut sources = Sources::new();
     for path in files {
-        let bytes = std::fs::read(path)
-            .map_err(|error| format!("cannot read `{}`: {}", path.display(), describe_io(&error)))?;
+        let bytes = std::fs::read(path).map_err(|error| {
+            format!("cannot read `{}`: {}", path.display(), describe_io(&error))
+        })?;
         if u32::try_from(bytes.len()).is_err() {
             return Err(format!("`{}` is larger than 4 GiB", path.display()));
         }

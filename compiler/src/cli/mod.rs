@@ -30,7 +30,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check `.pipe` files and report problems without writing anything.
-    #[command(after_help = "Examples:\n  pipec check\n  pipec check pipelines/ --deny-warnings\n  pipec check ci.pipe --format github   # annotations in a GitHub Actions job")]
+    #[command(
+        after_help = "Examples:\n  pipec check\n  pipec check pipelines/ --deny-warnings\n  pipec check ci.pipe --format github   # annotations in a GitHub Actions job"
+    )]
     Check(check::CheckArgs),
     /// Explain an error or warning code, with an example and the fix.
     #[command(after_help = "Examples:\n  pipec explain E0101\n  pipec explain --list")]

@@ -113,8 +113,18 @@ impl Diagnostic {
 /// prints them in the same, deterministic order.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (a.primary.source, a.primary.span.start, a.primary.span.end, a.code)
-            .cmp(&(b.primary.source, b.primary.span.start, b.primary.span.end, b.code))
+        (
+            a.primary.source,
+            a.primary.span.start,
+            a.primary.span.end,
+            a.code,
+        )
+            .cmp(&(
+                b.primary.source,
+                b.primary.span.start,
+                b.primary.span.end,
+                b.code,
+            ))
     });
 }
 

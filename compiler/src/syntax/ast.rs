@@ -96,7 +96,10 @@ pub struct TypeExpr {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum TypeExprKind {
     /// `string`, `list<string>`, …
-    Named { name: Ident, arguments: Vec<TypeExpr> },
+    Named {
+        name: Ident,
+        arguments: Vec<TypeExpr>,
+    },
     /// `enum("staging", "production")`
     Enum { variants: Vec<StringLiteral> },
 }
@@ -167,14 +170,30 @@ pub enum ExprKind {
     /// `git.branch`, `secrets.TOKEN`, `canary`.
     Path(Path),
     /// `hash_files("…")`, `git.branch.starts_with("release/")`.
-    Call { callee: Path, arguments: Vec<Argument> },
+    Call {
+        callee: Path,
+        arguments: Vec<Argument>,
+    },
     /// `canary { steps = […] }`: a named record.
-    Constructor { name: Path, fields: Vec<Field> },
-    Unary { op: UnaryOp, operand: Box<Expr> },
+    Constructor {
+        name: Path,
+        fields: Vec<Field>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
     /// Comparisons and `in`; they do not chain.
-    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// `a && b && c` as one node, so long chains stay shallow.
-    Logical { op: LogicalOp, operands: Vec<Expr> },
+    Logical {
+        op: LogicalOp,
+        operands: Vec<Expr>,
+    },
     Paren(Box<Expr>),
     /// An expression that could not be parsed; the error is reported.
     Error,
@@ -285,6 +304,9 @@ impl StringLiteral {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum StringPart {
     /// Decoded text; `span` covers its source, escapes and indentation included.
-    Text { value: String, span: Span },
+    Text {
+        value: String,
+        span: Span,
+    },
     Interpolation(Expr),
 }

@@ -26,6 +26,8 @@ struct Open<'src> {
     /// Indentation width of the line the opener is on.
     line_indent: usize,
     line_start: usize,
+    /// Where the opener sits in the output.
+    output_index: usize,
 }
 
 /// Finds the start of the line of each token. Tokens arrive in order, so one
@@ -72,6 +74,9 @@ pub fn balance<'src>(
     let mut output: Vec<(Token<'src>, Span)> = Vec::with_capacity(tokens.len() + 8);
     let mut stack: Vec<Open<'src>> = Vec::new();
     let mut reported_depth = false;
+    // The last `}` that started a line at an indentation other than that of
+    // the line it closed: if a stray `}` follows, that one is the culprit.
+    let mut misindented_closer: Option<Span> = None;
     let mut tokens = tokens.into_iter();
     let mut lines = LineTracker {
         source: source.as_bytes(),
@@ -102,6 +107,7 @@ pub fn balance<'src>(
                 span,
                 line_indent: lines.indent_of_line_at(span.start as usize),
                 line_start,
+                output_index: output.len(),
             });
             output.push((token, span));
             continue;
@@ -111,41 +117,66 @@ pub fn balance<'src>(
             continue;
         }
         let line_start = lines.line_start_of(span.start as usize);
-        let starts_line = line_start + lines.indent_of_line_at(span.start as usize) == span.start as usize;
+        let starts_line =
+            line_start + lines.indent_of_line_at(span.start as usize) == span.start as usize;
         let closer_indent = (token == Token::RBrace && starts_line)
             .then(|| lines.indent_of_line_at(span.start as usize));
         match find_partner(&stack, token, closer_indent) {
             Some(index) => {
                 while stack.len() > index + 1 {
                     if let Some(open) = stack.pop() {
-                        report_unclosed(source, source_id, &open, &mut output, diagnostics);
+                        let in_body = stack.last().is_none_or(|parent| parent.token == Token::LBrace);
+                        report_unclosed(source, source_id, &open, in_body, &mut output, diagnostics);
                     }
                 }
-                stack.pop();
+                if let (Some(open), Some(indent)) = (stack.pop(), closer_indent) {
+                    misindented_closer = (open.line_indent != indent).then_some(span);
+                }
                 output.push((token, span));
             }
-            None => diagnostics.push(
-                Diagnostic::new(
-                    Code::UnmatchedClosingDelimiter,
-                    format!("unexpected closing `{token}`"),
-                    Label::new(source_id, span, "nothing is open here to close"),
-                )
-                .with_help("remove it, or add the opening partner it was meant to close")
-                .with_fix(
-                    format!("remove `{token}`"),
-                    vec![Edit {
-                        source: source_id,
-                        span,
-                        replacement: String::new(),
-                    }],
-                ),
-            ),
+            None => diagnostics.push(stray_closer(
+                source_id,
+                token,
+                misindented_closer.take().unwrap_or(span),
+            )),
         }
     }
+    // At the end of the file, the innermost unclosed group is the one
+    // reported; its enclosing groups close with it (one mistake, one error).
+    let unclosed_at_end = diagnostics.len();
     while let Some(open) = stack.pop() {
-        report_unclosed(source, source_id, &open, &mut output, diagnostics);
+        let in_body = stack.last().is_none_or(|parent| parent.token == Token::LBrace);
+        report_unclosed(source, source_id, &open, in_body, &mut output, diagnostics);
+    }
+    if diagnostics.len() > unclosed_at_end + 1 {
+        let enclosing = diagnostics.len() - unclosed_at_end - 1;
+        diagnostics.truncate(unclosed_at_end + 1);
+        if let Some(innermost) = diagnostics.last_mut() {
+            innermost.notes.push(format!(
+                "{enclosing} enclosing group{} also reach{} the end of the file unclosed",
+                if enclosing == 1 { "" } else { "s" },
+                if enclosing == 1 { "es" } else { "" },
+            ));
+        }
     }
     output
+}
+
+fn stray_closer(source_id: SourceId, token: Token<'_>, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnmatchedClosingDelimiter,
+        format!("unexpected closing `{token}`"),
+        Label::new(source_id, span, "nothing is open here to close"),
+    )
+    .with_help("remove it, or add the opening partner it was meant to close")
+    .with_fix(
+        format!("remove `{token}`"),
+        vec![Edit {
+            source: source_id,
+            span,
+            replacement: String::new(),
+        }],
+    )
 }
 
 /// The closer that an opening token needs, or `None` for other tokens.
@@ -175,7 +206,11 @@ fn is_boundary(token: Token<'_>) -> bool {
 
 /// The stack index of the opener that `closer` closes.
 /// `closer_indent` is the indentation of a `}` that starts its line.
-fn find_partner(stack: &[Open<'_>], closer: Token<'_>, closer_indent: Option<usize>) -> Option<usize> {
+fn find_partner(
+    stack: &[Open<'_>],
+    closer: Token<'_>,
+    closer_indent: Option<usize>,
+) -> Option<usize> {
     let candidates = stack
         .iter()
         .enumerate()
@@ -197,23 +232,35 @@ fn find_partner(stack: &[Open<'_>], closer: Token<'_>, closer_indent: Option<usi
     candidates.map(|(index, _)| index).next()
 }
 
+/// `in_body` says whether the group sits directly in a block body, where
+/// line breaks separate items.
 fn report_unclosed<'src>(
     source: &'src str,
     source_id: SourceId,
     open: &Open<'src>,
+    in_body: bool,
     output: &mut Vec<(Token<'src>, Span)>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let Some(closer) = closer_of(open.token) else {
         return;
     };
-    // The closer belongs right after the last token of the group.
-    let insert_at = output
+    // Inside brackets line breaks are not tokens, so an unclosed `[` or `(`
+    // swallows the following lines; the closer belongs before the first of
+    // them that is indented no deeper than the opener's line.
+    let dedented = matches!(open.token, Token::LBracket | Token::LParen)
+        .then(|| first_dedented_token(source, open, output))
+        .flatten();
+    let insert_index = dedented.unwrap_or(output.len());
+    let insert_at = output[..insert_index]
         .iter()
         .rev()
         .find(|(token, _)| *token != Token::Newline)
         .map_or(open.span.end, |(_, span)| span.end);
-    output.push((closer, Span::empty_at(insert_at)));
+    output.insert(insert_index, (closer, Span::empty_at(insert_at)));
+    if dedented.is_some() && in_body {
+        output.insert(insert_index + 1, (Token::Newline, Span::empty_at(insert_at)));
+    }
     // Strings and interpolations are closed by the lexer, which reports them.
     if matches!(open.token, Token::StrStart { .. } | Token::InterpStart) {
         return;
@@ -228,9 +275,17 @@ fn report_unclosed<'src>(
         Diagnostic::new(
             Code::UnclosedDelimiter,
             format!("expected `{closer}` to close {what}"),
-            Label::new(source_id, Span::empty_at(insert_at), format!("`{closer}` expected here")),
+            Label::new(
+                source_id,
+                Span::empty_at(insert_at),
+                format!("`{closer}` expected here"),
+            ),
         )
-        .with_secondary(Label::new(source_id, open.span, format!("{what} opened here")))
+        .with_secondary(Label::new(
+            source_id,
+            open.span,
+            format!("{what} opened here"),
+        ))
         .with_help(format!("add `{closer}` after the last item of {what}"))
         .with_fix(
             format!("insert `{closer}`"),
@@ -241,6 +296,21 @@ fn report_unclosed<'src>(
             }],
         ),
     );
+}
+
+/// The output index of the first token after `open` that starts a line
+/// indented no deeper than the line of `open`.
+fn first_dedented_token(source: &str, open: &Open<'_>, output: &[(Token<'_>, Span)]) -> Option<usize> {
+    let bytes = source.as_bytes();
+    (open.output_index + 1..output.len()).find(|&index| {
+        let start = output[index].1.start as usize;
+        let mut cursor = start;
+        while cursor > 0 && (bytes[cursor - 1] == b' ' || bytes[cursor - 1] == b'\t') {
+            cursor -= 1;
+        }
+        let starts_line = cursor > 0 && bytes[cursor - 1] == b'\n';
+        starts_line && start - cursor <= open.line_indent && output[index].0 != Token::Newline
+    })
 }
 
 /// Names the group an opener starts, for messages: "the `job` block",
@@ -260,7 +330,9 @@ fn describe_group(source: &str, open: &Open<'_>) -> String {
                 .map_or(prefix, |index| &prefix[index + 1..])
                 .trim();
             let first_word: &str = segment
-                .split(|character: char| !(character.is_ascii_alphanumeric() || character == '_' || character == '-'))
+                .split(|character: char| {
+                    !(character.is_ascii_alphanumeric() || character == '_' || character == '-')
+                })
                 .next()
                 .unwrap_or("");
             let rest = segment[first_word.len()..].trim_start();

@@ -45,12 +45,19 @@ impl Dumper {
             Item::Template(template) => {
                 self.line(
                     depth,
-                    &format!("template {} : {} {at}", template.name.name, template.kind.name),
+                    &format!(
+                        "template {} : {} {at}",
+                        template.name.name, template.kind.name
+                    ),
                 );
                 for parameter in &template.parameters {
                     self.line(
                         depth + 1,
-                        &format!("parameter {}: {}", parameter.name.name, type_text(&parameter.ty)),
+                        &format!(
+                            "parameter {}: {}",
+                            parameter.name.name,
+                            type_text(&parameter.ty)
+                        ),
                     );
                     if let Some(default) = &parameter.default {
                         self.expr(depth + 2, "default", default);
@@ -110,7 +117,9 @@ impl Dumper {
             let name = argument
                 .name
                 .as_ref()
-                .map_or("argument".to_owned(), |name| format!("argument {}", name.name));
+                .map_or("argument".to_owned(), |name| {
+                    format!("argument {}", name.name)
+                });
             self.expr(depth, &name, &argument.value);
         }
     }
@@ -128,8 +137,12 @@ impl Dumper {
             ExprKind::Int(value) => self.line(depth, &format!("{prefix}: int {value} {at}")),
             ExprKind::Bool(value) => self.line(depth, &format!("{prefix}: bool {value} {at}")),
             ExprKind::Duration(ms) => self.line(depth, &format!("{prefix}: duration {ms}ms {at}")),
-            ExprKind::Percent(value) => self.line(depth, &format!("{prefix}: percent {value}% {at}")),
-            ExprKind::Path(path) => self.line(depth, &format!("{prefix}: path {} {at}", path.dotted())),
+            ExprKind::Percent(value) => {
+                self.line(depth, &format!("{prefix}: percent {value}% {at}"))
+            }
+            ExprKind::Path(path) => {
+                self.line(depth, &format!("{prefix}: path {} {at}", path.dotted()))
+            }
             ExprKind::Error => self.line(depth, &format!("{prefix}: error {at}")),
             ExprKind::String(string) => self.string(depth, prefix, string),
             ExprKind::List(items) => {
@@ -147,7 +160,10 @@ impl Dumper {
                 self.arguments(depth + 1, arguments);
             }
             ExprKind::Constructor { name, fields } => {
-                self.line(depth, &format!("{prefix}: constructor {} {at}", name.dotted()));
+                self.line(
+                    depth,
+                    &format!("{prefix}: constructor {} {at}", name.dotted()),
+                );
                 self.fields(depth + 1, fields);
             }
             ExprKind::Unary { op, operand } => {

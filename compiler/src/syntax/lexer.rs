@@ -24,9 +24,14 @@ enum Frame {
     Paren,
     Bracket,
     /// `${` at `start`.
-    Interpolation { start: u32 },
+    Interpolation {
+        start: u32,
+    },
     /// A string opened at `start`.
-    Str { triple: bool, start: u32 },
+    Str {
+        triple: bool,
+        start: u32,
+    },
 }
 
 pub fn lex(source: &str, source_id: SourceId) -> Lexed<'_> {
@@ -100,6 +105,8 @@ impl<'src> Lexer<'src> {
             b' ' | b'\t' | b'\r' => self.position += 1,
             b'\n' => self.line_break(),
             b'/' if self.peek(1) == Some(b'/') => self.comment(),
+            b'/' if self.peek(1) == Some(b'*') => self.block_comment(),
+            b'\'' => self.single_quoted(),
             b'"' => self.string_start(),
             b'0'..=b'9' => self.number(),
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => self.identifier(),
@@ -169,6 +176,49 @@ impl<'src> Lexer<'src> {
         self.position = end;
     }
 
+    /// `/* … */` is not a comment here; it is reported once and skipped whole.
+    fn block_comment(&mut self) {
+        let start = self.position;
+        let end = self.source[start + 2..]
+            .find("*/")
+            .map_or(self.bytes.len(), |offset| start + 2 + offset + 2);
+        self.position = end;
+        self.error(
+            Code::InvalidCharacter,
+            "invalid characters `/*`".to_owned(),
+            Span::new(start, start + 2),
+            "block comments are not part of the language",
+        )
+        .help = Some("comments start with `//` and run to the end of the line".into());
+    }
+
+    /// `'text'` is reported once, as a string in the wrong quotes.
+    fn single_quoted(&mut self) {
+        let start = self.position;
+        let line_end = self.bytes[start..]
+            .iter()
+            .position(|&byte| byte == b'\n')
+            .map_or(self.bytes.len(), |offset| start + offset);
+        let end = self.source[start + 1..line_end]
+            .find('\'')
+            .map_or(start + 1, |offset| start + 1 + offset + 1);
+        self.position = end;
+        // Parse on as if it were a string, so that the mistake costs one error.
+        let inner_end = if end > start + 1 { end - 1 } else { end };
+        self.push(Token::StrStart { triple: false }, start, start + 1);
+        if inner_end > start + 1 {
+            self.push(Token::StrText(&self.source[start + 1..inner_end]), start + 1, inner_end);
+        }
+        self.push(Token::StrEnd, inner_end, end);
+        self.error(
+            Code::InvalidCharacter,
+            "invalid character `'`".to_owned(),
+            Span::new(start, end),
+            "single quotes do not make a string",
+        )
+        .help = Some("strings are written in double quotes: `\"…\"`".into());
+    }
+
     fn string_start(&mut self) {
         let start = self.position;
         let triple = self.bytes[start..].starts_with(b"\"\"\"");
@@ -209,6 +259,21 @@ impl<'src> Lexer<'src> {
                 b'\n' if !triple => {
                     self.flush_text(text_start);
                     let end_of_line = self.position;
+                    // A quote inside a one-line interpolation (`"${ x "`) opens
+                    // this string; the interpolation's error covers both.
+                    let inside_interpolation = matches!(
+                        self.frames.iter().rev().nth(1),
+                        Some(Frame::Interpolation { .. })
+                    ) && self.frames[..self.frames.len() - 1]
+                        .iter()
+                        .rev()
+                        .find(|frame| matches!(frame, Frame::Str { .. }))
+                        .is_some_and(|frame| matches!(frame, Frame::Str { triple: false, .. }));
+                    if inside_interpolation {
+                        self.push(Token::StrEnd, end_of_line, end_of_line);
+                        self.frames.pop();
+                        return;
+                    }
                     let quote = Span::new(string_start as usize, string_start as usize + 1);
                     let source_id = self.source_id;
                     self.error(
@@ -218,7 +283,11 @@ impl<'src> Lexer<'src> {
                         "the line ends before the closing `\"`",
                     )
                     .secondary
-                    .push(Label::new(source_id, quote, "the string starts here"));
+                    .push(Label::new(
+                        source_id,
+                        quote,
+                        "the string starts here",
+                    ));
                     self.diagnostics
                         .last_mut()
                         .into_iter()
@@ -278,7 +347,10 @@ impl<'src> Lexer<'src> {
                     self.position = close + 1;
                 } else {
                     self.position = digits_start + digits_length;
-                    self.invalid_escape(start, "`\\u{…}` takes 1 to 6 hex digits naming a Unicode scalar value");
+                    self.invalid_escape(
+                        start,
+                        "`\\u{…}` takes 1 to 6 hex digits naming a Unicode scalar value",
+                    );
                 }
             }
             Some(b'\n') | None => {
@@ -315,7 +387,9 @@ impl<'src> Lexer<'src> {
         let digits_end = self.scan_digits(start);
         let mut end = digits_end;
         let mut has_fraction = false;
-        if self.bytes.get(end) == Some(&b'.') && self.bytes.get(end + 1).is_some_and(u8::is_ascii_digit) {
+        if self.bytes.get(end) == Some(&b'.')
+            && self.bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+        {
             end = self.scan_digits(end + 1);
             has_fraction = true;
         }
@@ -331,7 +405,11 @@ impl<'src> Lexer<'src> {
         }
         self.position = end;
         if has_fraction {
-            self.invalid_number(start, end, "a number with a fraction is a percent (`2.5%`); other numbers are whole");
+            self.invalid_number(
+                start,
+                end,
+                "a number with a fraction is a percent (`2.5%`); other numbers are whole",
+            );
             self.push(Token::Int(0), start, end);
             return;
         }
@@ -355,7 +433,8 @@ impl<'src> Lexer<'src> {
     fn duration(&mut self, start: usize, has_fraction: bool) {
         let mut total: u64 = 0;
         let mut cursor = start;
-        let mut problem = has_fraction.then_some("durations are whole numbers of a unit: write `90s` rather than `1.5m`");
+        let mut problem = has_fraction
+            .then_some("durations are whole numbers of a unit: write `90s` rather than `1.5m`");
         loop {
             let digits_end = self.scan_digits(cursor);
             let mut unit_end = digits_end;
@@ -363,7 +442,9 @@ impl<'src> Lexer<'src> {
                 unit_end = self.scan_digits(unit_end + 1);
             }
             let unit_start = unit_end;
-            while self.bytes.get(unit_end).is_some_and(is_identifier_byte) && !self.bytes[unit_end].is_ascii_digit() {
+            while self.bytes.get(unit_end).is_some_and(is_identifier_byte)
+                && !self.bytes[unit_end].is_ascii_digit()
+            {
                 unit_end += 1;
             }
             let amount = self.source[cursor..unit_start].parse::<u64>().unwrap_or(0);
@@ -374,11 +455,16 @@ impl<'src> Lexer<'src> {
                 "h" => 3_600_000,
                 "d" => 86_400_000,
                 _ => {
-                    problem = Some("durations use the units `ms`, `s`, `m`, `h` and `d`, as in `30s` or `1h30m`");
+                    problem = Some(
+                        "durations use the units `ms`, `s`, `m`, `h` and `d`, as in `30s` or `1h30m`",
+                    );
                     0
                 }
             };
-            match amount.checked_mul(unit_ms).and_then(|ms| total.checked_add(ms)) {
+            match amount
+                .checked_mul(unit_ms)
+                .and_then(|ms| total.checked_add(ms))
+            {
                 Some(sum) => total = sum,
                 None => problem = Some("the duration is too large"),
             }
@@ -390,7 +476,8 @@ impl<'src> Lexer<'src> {
         // Trailing identifier characters (`5mx`) belong to the malformed literal.
         while self.bytes.get(cursor).is_some_and(is_identifier_byte) {
             cursor += 1;
-            problem = Some("durations use the units `ms`, `s`, `m`, `h` and `d`, as in `30s` or `1h30m`");
+            problem =
+                Some("durations use the units `ms`, `s`, `m`, `h` and `d`, as in `30s` or `1h30m`");
         }
         self.position = cursor;
         if let Some(help) = problem {
@@ -447,10 +534,12 @@ impl<'src> Lexer<'src> {
     fn close_brace(&mut self) {
         let start = self.position;
         self.position += 1;
-        let target = self
-            .frames
-            .iter()
-            .rposition(|frame| matches!(frame, Frame::Brace | Frame::Interpolation { .. } | Frame::Str { .. }));
+        let target = self.frames.iter().rposition(|frame| {
+            matches!(
+                frame,
+                Frame::Brace | Frame::Interpolation { .. } | Frame::Str { .. }
+            )
+        });
         match target.map(|index| (index, self.frames[index])) {
             Some((index, Frame::Interpolation { .. })) => {
                 self.frames.truncate(index);
@@ -471,9 +560,17 @@ impl<'src> Lexer<'src> {
         let boundary = self
             .frames
             .iter()
-            .rposition(|open| matches!(open, Frame::Brace | Frame::Interpolation { .. } | Frame::Str { .. }))
+            .rposition(|open| {
+                matches!(
+                    open,
+                    Frame::Brace | Frame::Interpolation { .. } | Frame::Str { .. }
+                )
+            })
             .map_or(0, |index| index + 1);
-        if let Some(index) = self.frames[boundary..].iter().rposition(|open| *open == frame) {
+        if let Some(index) = self.frames[boundary..]
+            .iter()
+            .rposition(|open| *open == frame)
+        {
             self.frames.truncate(boundary + index);
         }
         self.push(token, start, start + 1);
@@ -530,7 +627,10 @@ impl<'src> Lexer<'src> {
         let shown = text.to_owned();
         let diagnostic = self.error(
             Code::InvalidCharacter,
-            format!("invalid character{} `{shown}`", if shown.chars().count() > 1 { "s" } else { "" }),
+            format!(
+                "invalid character{} `{shown}`",
+                if shown.chars().count() > 1 { "s" } else { "" }
+            ),
             Span::new(start, end),
             "not part of any token",
         );
@@ -603,7 +703,16 @@ mod tests {
     fn line_breaks_inside_brackets_are_not_tokens() {
         assert_eq!(
             kinds("a = [\n1,\n2\n]\n"),
-            ["Ident(\"a\")", "Assign", "LBracket", "Int(1)", "Comma", "Int(2)", "RBracket", "Newline"]
+            [
+                "Ident(\"a\")",
+                "Assign",
+                "LBracket",
+                "Int(1)",
+                "Comma",
+                "Int(2)",
+                "RBracket",
+                "Newline"
+            ]
         );
     }
 

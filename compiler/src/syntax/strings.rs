@@ -46,7 +46,10 @@ fn decode_escapes(text: &str) -> String {
                 Some('u') if chars.peek() == Some(&'{') => {
                     chars.next();
                     let digits: String = chars.by_ref().take_while(|c| *c != '}').collect();
-                    match u32::from_str_radix(&digits, 16).ok().and_then(char::from_u32) {
+                    match u32::from_str_radix(&digits, 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                    {
                         Some(decoded) => out.push(decoded),
                         None => {
                             out.push_str("\\u{");
@@ -109,15 +112,24 @@ fn decode_triple(raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
     let indent = common_indent(&pieces, drops_first_line);
     let mut at_line_start = drops_first_line;
     let mut parts = Vec::with_capacity(pieces.len());
-    for piece in pieces {
+    let followed_by_interpolation: Vec<bool> = (0..pieces.len())
+        .map(|position| matches!(pieces.get(position + 1), Some(Piece::Interpolation(_))))
+        .collect();
+    for (position, piece) in pieces.into_iter().enumerate() {
         match piece {
             Piece::Text(text, span) => {
                 let mut value = String::with_capacity(text.len());
+                let last = text.split('\n').count() - 1;
                 for (index, line) in text.split('\n').enumerate() {
                     if index > 0 {
                         value.push('\n');
                     }
-                    let line = if index > 0 || at_line_start {
+                    // Whitespace-only lines become empty, whatever their indentation.
+                    let blank = line.trim_start_matches([' ', '\t']).is_empty()
+                        && !(index == last && followed_by_interpolation[position]);
+                    let line = if (index > 0 || at_line_start) && blank {
+                        ""
+                    } else if index > 0 || at_line_start {
                         strip_up_to(line, indent)
                     } else {
                         line
@@ -153,7 +165,8 @@ fn common_indent(pieces: &[Piece], starts_at_line_start: bool) -> usize {
             at_line_start = false;
             continue;
         };
-        let followed_by_interpolation = matches!(pieces.get(position + 1), Some(Piece::Interpolation(_)));
+        let followed_by_interpolation =
+            matches!(pieces.get(position + 1), Some(Piece::Interpolation(_)));
         let lines: Vec<&str> = text.split('\n').collect();
         let last = lines.len() - 1;
         for (index, line) in lines.iter().enumerate() {
@@ -192,13 +205,16 @@ mod tests {
 
     #[test]
     fn escapes_are_decoded_in_one_line_strings() {
-        let parts = decode(false, vec![RawPart::Text(r#"a\n\"b\" $${x} \u{e9}"#, Span::default())]);
+        let parts = decode(
+            false,
+            vec![RawPart::Text(r#"a\n\"b\" $${x} \u{e9}"#, Span::default())],
+        );
         assert_eq!(plain(&parts), "a\n\"b\" ${x} é");
     }
 
     #[test]
     fn triple_strings_lose_common_indentation_and_keep_backslashes() {
-        let text = "\n    pip install \\\n      -r req.txt\n\n    pytest\n    ";
+        let text = "\n    pip install \\\n      -r req.txt\n        \n    pytest\n    ";
         let parts = decode(true, vec![RawPart::Text(text, Span::default())]);
         assert_eq!(plain(&parts), "pip install \\\n  -r req.txt\n\npytest\n");
     }

@@ -43,7 +43,9 @@ pub enum Token<'src> {
     Newline,
 
     /// Opens a string literal; `triple` for `"""`.
-    StrStart { triple: bool },
+    StrStart {
+        triple: bool,
+    },
     /// Raw text between interpolations, escapes not yet processed.
     StrText(&'src str),
     /// `${` inside a string.

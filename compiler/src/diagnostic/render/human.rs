@@ -19,6 +19,12 @@ pub enum ColorMode {
 /// one after the other, each ending with a blank line.
 pub fn render_human(sources: &Sources, diagnostics: &[Diagnostic], color: ColorMode) -> String {
     let config = Config::default();
+    // Snippets of very long lines (minified or generated input) would flood
+    // the terminal; such diagnostics are printed without the snippet.
+    let short_config = Config {
+        display_style: term::DisplayStyle::Medium,
+        ..Config::default()
+    };
     let files = SourceFiles(sources);
     let mut buffer = match color {
         ColorMode::Never => termcolor::Buffer::no_color(),
@@ -26,7 +32,12 @@ pub fn render_human(sources: &Sources, diagnostics: &[Diagnostic], color: ColorM
     };
     for diagnostic in diagnostics {
         let converted = to_codespan(diagnostic);
-        if term::emit_to_write_style(&mut buffer, &config, &files, &converted).is_err() {
+        let config = if touches_long_line(sources, diagnostic) {
+            &short_config
+        } else {
+            &config
+        };
+        if term::emit_to_write_style(&mut buffer, config, &files, &converted).is_err() {
             // A span that does not fit its text is a compiler bug; print the
             // message without a snippet rather than lose the diagnostic.
             let fallback = format!(
@@ -39,6 +50,26 @@ pub fn render_human(sources: &Sources, diagnostics: &[Diagnostic], color: ColorM
         }
     }
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// Lines longer than this are not shown in snippets.
+const LONGEST_SNIPPET_LINE: usize = 400;
+
+fn touches_long_line(sources: &Sources, diagnostic: &Diagnostic) -> bool {
+    std::iter::once(&diagnostic.primary)
+        .chain(&diagnostic.secondary)
+        .any(|label| {
+            sources.get(label.source).is_some_and(|file| {
+                let line = file.line_index.line_of(label.span.start);
+                let start = file.line_index.line_start(line) as usize;
+                let end = if line + 1 < file.line_index.line_count() {
+                    file.line_index.line_start(line + 1) as usize
+                } else {
+                    file.text.len()
+                };
+                end - start > LONGEST_SNIPPET_LINE
+            })
+        })
 }
 
 fn severity_word(severity: Severity) -> &'static str {

@@ -104,10 +104,11 @@ fn json_label<'a>(
     message: &'a str,
 ) -> JsonLabel<'a> {
     let position = |offset| {
-        sources.get(source).map_or(
-            LineColumn { line: 0, column: 0 },
-            |file| file.line_column(offset),
-        )
+        sources
+            .get(source)
+            .map_or(LineColumn { line: 0, column: 0 }, |file| {
+                file.line_column(offset)
+            })
     };
     JsonLabel {
         file: file_name(sources, source),

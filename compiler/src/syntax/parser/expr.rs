@@ -5,8 +5,7 @@ use chumsky::{input::ValueInput, prelude::*};
 
 use super::{Extra, span_of};
 use crate::syntax::ast::{
-    Argument, BinaryOp, Expr, ExprKind, Field, Ident, Key, LogicalOp, Path, StringLiteral,
-    UnaryOp,
+    Argument, BinaryOp, Expr, ExprKind, Field, Ident, Key, LogicalOp, Path, StringLiteral, UnaryOp,
 };
 use crate::syntax::strings::{self, RawPart};
 use crate::syntax::token::Token;
@@ -38,7 +37,9 @@ where
 }
 
 /// A string literal whose interpolations are parsed by `expr`.
-pub fn string<'t, 'src: 't, I, P>(expr: P) -> impl Parser<'t, I, StringLiteral, Extra<'t, 'src>> + Clone
+pub fn string<'t, 'src: 't, I, P>(
+    expr: P,
+) -> impl Parser<'t, I, StringLiteral, Extra<'t, 'src>> + Clone
 where
     I: ValueInput<'t, Token = Token<'src>, Span = SimpleSpan>,
     P: Parser<'t, I, Expr, Extra<'t, 'src>> + Clone,
@@ -68,7 +69,8 @@ where
 }
 
 /// A string without interpolation, for keys, import paths and enum variants.
-pub fn plain_string<'t, 'src: 't, I>() -> impl Parser<'t, I, (String, crate::span::Span), Extra<'t, 'src>> + Clone
+pub fn plain_string<'t, 'src: 't, I>()
+-> impl Parser<'t, I, (String, crate::span::Span), Extra<'t, 'src>> + Clone
 where
     I: ValueInput<'t, Token = Token<'src>, Span = SimpleSpan>,
 {
@@ -77,7 +79,9 @@ where
         .then_ignore(just(Token::StrEnd))
         .map_with(|text, e| {
             let span = span_of(e.span());
-            let raw = text.map(|text| vec![RawPart::Text(text, span)]).unwrap_or_default();
+            let raw = text
+                .map(|text| vec![RawPart::Text(text, span)])
+                .unwrap_or_default();
             let value = strings::decode(false, raw)
                 .into_iter()
                 .filter_map(|part| match part {
@@ -113,7 +117,9 @@ where
     I: ValueInput<'t, Token = Token<'src>, Span = SimpleSpan>,
 {
     recursive(|expr| {
-        let separator = one_of([Token::Newline, Token::Comma]).repeated().at_least(1);
+        let separator = one_of([Token::Newline, Token::Comma])
+            .repeated()
+            .at_least(1);
 
         let literal = select! {
             Token::Int(value) => ExprKind::Int(value),
@@ -140,11 +146,10 @@ where
                 span: span_of(e.span()),
             });
         let fields = separator
-            .clone()
             .or_not()
             .ignore_then(
                 field
-                    .separated_by(separator.clone())
+                    .separated_by(separator)
                     .allow_trailing()
                     .collect::<Vec<_>>(),
             )
@@ -166,12 +171,7 @@ where
             .delimited_by(just(Token::LParen), just(Token::RParen));
 
         let named = path()
-            .then(
-                arguments
-                    .map(Ok)
-                    .or(fields.clone().map(Err))
-                    .or_not(),
-            )
+            .then(arguments.map(Ok).or(fields.clone().map(Err)).or_not())
             .map(|(path, suffix)| match suffix {
                 None => ExprKind::Path(path),
                 Some(Ok(arguments)) => ExprKind::Call {
@@ -218,17 +218,16 @@ where
             })
             .then(atom)
             .map(|(operators, operand)| {
-                operators
-                    .into_iter()
-                    .take(MAX_PREFIX_OPERATORS)
-                    .rev()
-                    .fold(operand, |operand, (op, op_span)| Expr {
+                operators.into_iter().take(MAX_PREFIX_OPERATORS).rev().fold(
+                    operand,
+                    |operand, (op, op_span)| Expr {
                         span: op_span.to(operand.span),
                         kind: ExprKind::Unary {
                             op,
                             operand: Box::new(operand),
                         },
-                    })
+                    },
+                )
             })
             .boxed();
 

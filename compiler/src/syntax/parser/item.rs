@@ -10,16 +10,21 @@ use chumsky::{input::ValueInput, prelude::*};
 
 use super::expr::{expr, ident, key, path, plain_string};
 use super::{Extra, span_of};
+use crate::span::Span;
 use crate::syntax::ast::{
-    Argument, Attribute, Block, Body, Import, Input, Item, Parameter, Template, TypeExpr,
-    TypeExprKind, Use,
+    Argument, Attribute, Block, Body, Expr, ExprKind, Import, Input, Item, Parameter, Template,
+    TypeExpr, TypeExprKind, Use,
 };
 use crate::syntax::token::Token;
 
 fn is_opener(token: &Token<'_>) -> bool {
     matches!(
         token,
-        Token::LBrace | Token::LParen | Token::LBracket | Token::InterpStart | Token::StrStart { .. }
+        Token::LBrace
+            | Token::LParen
+            | Token::LBracket
+            | Token::InterpStart
+            | Token::StrStart { .. }
     )
 }
 
@@ -45,7 +50,9 @@ where
             .then(tree.repeated())
             .then(any().filter(is_closer))
             .ignored();
-        group.or(any().filter(|token| !is_opener(token) && !is_closer(token)).ignored())
+        group.or(any()
+            .filter(|token| !is_opener(token) && !is_closer(token))
+            .ignored())
     })
 }
 
@@ -104,13 +111,51 @@ where
     })
 }
 
+/// In `job x = t { … }` the braces are the block's body, not a named record
+/// value `t { … }`: a labelled block's value that parsed as a constructor
+/// gives its fields back to the block as attributes.
+fn split_trailing_body(value: Option<Expr>, body: Option<Body>) -> (Option<Expr>, Option<Body>) {
+    match (value, body) {
+        (
+            Some(Expr {
+                kind: ExprKind::Constructor { name, fields },
+                span,
+            }),
+            None,
+        ) => {
+            let body_span = Span {
+                start: name.span.end,
+                end: span.end,
+            };
+            let items = fields
+                .into_iter()
+                .map(|field| {
+                    Item::Attribute(Attribute {
+                        key: field.key,
+                        value: field.value,
+                        span: field.span,
+                    })
+                })
+                .collect();
+            let value = Expr {
+                span: name.span,
+                kind: ExprKind::Path(name),
+            };
+            (Some(value), Some(Body { items, span: body_span }))
+        }
+        (value, body) => (value, body),
+    }
+}
+
 /// Every item kind, recursively (blocks and templates hold bodies of items).
 pub fn items<'t, 'src: 't, I>() -> impl Parser<'t, I, Vec<Item>, Extra<'t, 'src>> + Clone
 where
     I: ValueInput<'t, Token = Token<'src>, Span = SimpleSpan>,
 {
     recursive(|items| {
-        let separator = one_of([Token::Newline, Token::Comma]).repeated().at_least(1);
+        let separator = one_of([Token::Newline, Token::Comma])
+            .repeated()
+            .at_least(1);
         let body = items
             .delimited_by(just(Token::LBrace), just(Token::RBrace))
             .map_with(|items, e| Body {
@@ -197,6 +242,7 @@ where
             .then(just(Token::Assign).ignore_then(expr()).or_not())
             .then(body.clone().or_not())
             .map_with(|(((name, ty), default), body), e| {
+                let (default, body) = split_trailing_body(default, body);
                 Item::Input(Input {
                     name,
                     ty,
@@ -221,25 +267,31 @@ where
             .then(ident())
             .then(just(Token::Assign).ignore_then(expr()).or_not())
             .then(body.clone().or_not())
-            .map(|(((keyword, label), value), body)| (keyword, Some(label), value, body));
+            .map(|(((keyword, label), value), body)| {
+                let (value, body) = split_trailing_body(value, body);
+                (keyword, Some(label), value, body)
+            });
         let unlabelled_block = ident()
             .then(body)
             .map(|(keyword, body)| (keyword, None, None, Some(body)));
-        let block = labelled_block
-            .or(unlabelled_block)
-            .map_with(|(keyword, label, value, body), e| {
-                Item::Block(Block {
-                    keyword,
-                    label,
-                    value,
-                    body,
-                    span: span_of(e.span()),
-                })
-            });
+        let block =
+            labelled_block
+                .or(unlabelled_block)
+                .map_with(|(keyword, label, value, body), e| {
+                    Item::Block(Block {
+                        keyword,
+                        label,
+                        value,
+                        body,
+                        span: span_of(e.span()),
+                    })
+                });
 
         let item = choice((import, template, use_item, input, attribute, block))
             .labelled("item")
-            .recover_with(via_parser(rest_of_item().map(|span| Item::Error(span_of(span)))))
+            .recover_with(via_parser(
+                rest_of_item().map(|span| Item::Error(span_of(span))),
+            ))
             .boxed();
 
         // After a complete item, anything before the next separator is one
@@ -258,14 +310,11 @@ where
                 ));
             });
 
-        separator
-            .clone()
-            .or_not()
-            .ignore_then(
-                item.then_ignore(trailing.or_not())
-                    .then_ignore(separator.or_not())
-                    .repeated()
-                    .collect::<Vec<_>>(),
-            )
+        separator.or_not().ignore_then(
+            item.then_ignore(trailing.or_not())
+                .then_ignore(separator.or_not())
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
     })
 }

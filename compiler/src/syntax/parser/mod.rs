@@ -7,9 +7,9 @@
 mod expr;
 mod item;
 
+use chumsky::error::RichReason;
 use chumsky::input::Input as _;
 use chumsky::prelude::*;
-use chumsky::error::RichReason;
 
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::span::{SourceId, Span};

@@ -1,0 +1,38 @@
+//! Phase benchmarks on generated pipelines (`cargo bench -p pipec`).
+//!
+//! A plain bench binary rather than a framework: it prints the median of
+//! repeated runs per phase and size, the figures recorded in
+//! `docs/performance.md`. Sizes can be chosen with `PIPEC_BENCH_JOBS=50,500`.
+
+#![allow(clippy::print_stdout)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+fn median_of<F: FnMut()>(runs: usize, mut work: F) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            work();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("PIPEC_BENCH_JOBS")
+        .ok()
+        .map(|text| text.split(',').filter_map(|size| size.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![50, 500, 5000]);
+    println!("{:<8} {:>10} {:>12} {:>14}", "jobs", "bytes", "phase", "median");
+    for jobs in sizes {
+        let text = pipec::workload::benchmark_pipeline(jobs);
+        let runs = if jobs >= 5000 { 11 } else { 31 };
+        let parse = median_of(runs, || {
+            black_box(pipec::parse_text(black_box(&text)));
+        });
+        println!("{jobs:<8} {:>10} {:>12} {:>12.2?}", text.len(), "parse", parse);
+    }
+}

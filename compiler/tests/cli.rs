@@ -1,0 +1,169 @@
+//! The `pipec` binary as users run it: exit codes, output formats and the
+//! handling of bad paths and bad bytes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn pipec(arguments: &[&str], directory: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pipec"))
+        .args(arguments)
+        .current_dir(directory)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pipec runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A fresh directory under the target directory, removed first if present.
+fn scratch(name: &str) -> PathBuf {
+    let directory = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&directory);
+    std::fs::create_dir_all(&directory).expect("scratch directory");
+    directory
+}
+
+const VALID: &str = "pipeline ci {\n  job build {\n    step make { run = \"make\" }\n  }\n}\n";
+const INVALID: &str = "pipeline ci {\n  job build {\n    timeout = = 5m\n  }\n}\n";
+
+#[test]
+fn clean_file_exits_zero() {
+    let directory = scratch("clean");
+    std::fs::write(directory.join("ci.pipe"), VALID).expect("write");
+    let output = pipec(&["check", "ci.pipe"], &directory);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("no problems"));
+}
+
+#[test]
+fn errors_exit_one_with_code_and_location() {
+    let directory = scratch("errors");
+    std::fs::write(directory.join("ci.pipe"), INVALID).expect("write");
+    let output = pipec(&["check", "ci.pipe"], &directory);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.contains("error[E0101]"), "{text}");
+    assert!(text.contains("ci.pipe:3:15"), "{text}");
+    assert!(
+        !text.contains("\u{1b}["),
+        "NO_COLOR must disable colour: {text}"
+    );
+}
+
+#[test]
+fn directories_are_searched_recursively() {
+    let directory = scratch("recursive");
+    std::fs::create_dir_all(directory.join("a/b")).expect("mkdir");
+    std::fs::write(directory.join("a/b/deep.pipe"), INVALID).expect("write");
+    std::fs::write(directory.join("a/ok.pipe"), VALID).expect("write");
+    std::fs::write(directory.join("a/notes.txt"), "not pipe").expect("write");
+    let output = pipec(&["check"], &directory);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.contains("a/b/deep.pipe"), "{text}");
+    assert!(text.contains("checked 2 files"), "{text}");
+}
+
+#[test]
+fn json_format_is_versioned_and_machine_readable() {
+    let directory = scratch("json");
+    std::fs::write(directory.join("ci.pipe"), INVALID).expect("write");
+    let output = pipec(&["check", "--format", "json", "ci.pipe"], &directory);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(text.contains("\"version\": 1"), "{text}");
+    assert!(text.contains("\"code\": \"E0101\""), "{text}");
+    assert!(text.contains("\"line\": 3"), "{text}");
+    assert!(text.contains("\"errors\": 1"), "{text}");
+}
+
+#[test]
+fn github_format_prints_workflow_commands() {
+    let directory = scratch("github");
+    std::fs::write(directory.join("ci.pipe"), INVALID).expect("write");
+    let output = pipec(&["check", "--format", "github", "ci.pipe"], &directory);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("::error file=ci.pipe,line=3,col=15,endLine=3,endColumn=16,title=E0101::"),
+        "{text}"
+    );
+}
+
+#[test]
+fn missing_path_is_a_usage_error() {
+    let directory = scratch("missing");
+    let output = pipec(&["check", "nope.pipe"], &directory);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot read `nope.pipe`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn directory_without_pipe_files_is_a_usage_error() {
+    let directory = scratch("empty");
+    let output = pipec(&["check", "."], &directory);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no `.pipe` files"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn invalid_utf8_is_a_usage_error() {
+    let directory = scratch("utf8");
+    std::fs::write(directory.join("bad.pipe"), b"pipeline \xff {}").expect("write");
+    let output = pipec(&["check", "bad.pipe"], &directory);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not valid UTF-8"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn unknown_option_is_a_usage_error() {
+    let directory = scratch("usage");
+    let output = pipec(&["check", "--frobnicate"], &directory);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn explain_prints_the_page_and_rejects_unknown_codes() {
+    let directory = scratch("explain");
+    let output = pipec(&["explain", "e0102"], &directory);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.starts_with("E0102: unclosed delimiter"), "{text}");
+    assert!(text.contains("### Fix"), "{text}");
+
+    let output = pipec(&["explain", "E9999"], &directory);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unknown code"));
+
+    let output = pipec(&["explain", "--list"], &directory);
+    assert!(stdout(&output).contains("E0109  unexpected closing delimiter"));
+}
+
+#[test]
+fn version_and_help() {
+    let directory = scratch("help");
+    let output = pipec(&["--version"], &directory);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).starts_with("pipec "));
+    let output = pipec(&["check", "--help"], &directory);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("Examples:"));
+}

@@ -1,0 +1,75 @@
+//! Shared helpers of the data-driven tests: every test reads its inputs from
+//! the directories beside this file, so adding a case is adding a file.
+
+use std::path::{Path, PathBuf};
+
+use pipec::diagnostic::Diagnostic;
+use pipec::diagnostic::render::{ColorMode, render_human};
+use pipec::source::Sources;
+
+/// The `tests/` directory.
+pub fn tests_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The repository root.
+pub fn repository_root() -> PathBuf {
+    tests_dir()
+        .parent()
+        .map_or_else(|| PathBuf::from(".."), Path::to_path_buf)
+}
+
+/// The `.pipe` files directly in `directory`, sorted.
+pub fn pipe_files(directory: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(directory)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", directory.display()))
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "pipe")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
+}
+
+/// The file name without directories, as diagnostics show it in snapshots.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |name| name.to_string_lossy().into_owned())
+}
+
+/// Checks one text named `name` and returns its diagnostics and the
+/// rendering a user would see, without colour.
+pub fn check_text(name: &str, text: &str) -> (Vec<Diagnostic>, String) {
+    let mut sources = Sources::new();
+    sources.add(name, text);
+    let result = pipec::check(&sources);
+    let rendered = render_human(&sources, &result.diagnostics, ColorMode::Never);
+    (result.diagnostics, rendered)
+}
+
+/// Fails when `snapshots` holds a snapshot whose case file is gone, or a
+/// pending `.snap.new` that nobody reviewed.
+pub fn assert_no_orphan_snapshots(snapshots: &Path, cases: &[PathBuf]) {
+    let stems: Vec<String> = cases
+        .iter()
+        .filter_map(|path| path.file_stem().map(|stem| stem.to_string_lossy().into_owned()))
+        .collect();
+    let Ok(entries) = std::fs::read_dir(snapshots) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".snap.new"), "pending snapshot {name}: review it, then accept or delete");
+        if let Some(stem) = name.strip_suffix(".snap") {
+            assert!(stems.iter().any(|case| case == stem), "orphaned snapshot {name}: its case is gone");
+        }
+    }
+}
