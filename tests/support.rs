@@ -60,16 +60,25 @@ pub fn check_text(name: &str, text: &str) -> (Vec<Diagnostic>, String) {
 pub fn assert_no_orphan_snapshots(snapshots: &Path, cases: &[PathBuf]) {
     let stems: Vec<String> = cases
         .iter()
-        .filter_map(|path| path.file_stem().map(|stem| stem.to_string_lossy().into_owned()))
+        .filter_map(|path| {
+            path.file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+        })
         .collect();
     let Ok(entries) = std::fs::read_dir(snapshots) else {
         return;
     };
     for entry in entries.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
-        assert!(!name.ends_with(".snap.new"), "pending snapshot {name}: review it, then accept or delete");
+        assert!(
+            !name.ends_with(".snap.new"),
+            "pending snapshot {name}: review it, then accept or delete"
+        );
         if let Some(stem) = name.strip_suffix(".snap") {
-            assert!(stems.iter().any(|case| case == stem), "orphaned snapshot {name}: its case is gone");
+            assert!(
+                stems.iter().any(|case| case == stem),
+                "orphaned snapshot {name}: its case is gone"
+            );
         }
     }
 }

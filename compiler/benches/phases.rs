@@ -24,15 +24,27 @@ fn median_of<F: FnMut()>(runs: usize, mut work: F) -> Duration {
 fn main() {
     let sizes: Vec<usize> = std::env::var("PIPEC_BENCH_JOBS")
         .ok()
-        .map(|text| text.split(',').filter_map(|size| size.trim().parse().ok()).collect())
+        .map(|text| {
+            text.split(',')
+                .filter_map(|size| size.trim().parse().ok())
+                .collect()
+        })
         .unwrap_or_else(|| vec![50, 500, 5000]);
-    println!("{:<8} {:>10} {:>12} {:>14}", "jobs", "bytes", "phase", "median");
+    println!(
+        "{:<8} {:>10} {:>12} {:>14}",
+        "jobs", "bytes", "phase", "median"
+    );
     for jobs in sizes {
         let text = pipec::workload::benchmark_pipeline(jobs);
         let runs = if jobs >= 5000 { 11 } else { 31 };
         let parse = median_of(runs, || {
             black_box(pipec::parse_text(black_box(&text)));
         });
-        println!("{jobs:<8} {:>10} {:>12} {:>12.2?}", text.len(), "parse", parse);
+        println!(
+            "{jobs:<8} {:>10} {:>12} {:>12.2?}",
+            text.len(),
+            "parse",
+            parse
+        );
     }
 }

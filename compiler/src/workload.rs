@@ -28,17 +28,27 @@ pub fn benchmark_pipeline(jobs: usize) -> String {
                 );
             }
         }
-        text.push_str("    if    = git.branch == \"main\" || git.branch.starts_with(\"release/\")\n");
+        text.push_str(
+            "    if    = git.branch == \"main\" || git.branch.starts_with(\"release/\")\n",
+        );
         text.push_str("    matrix { os = [\"ubuntu-24.04\", \"ubuntu-22.04\"], python = [\"3.11\", \"3.12\"] }\n");
-        let _ = writeln!(text, "    env {{ JOB_INDEX = \"{index}\", MODE = \"bench\" }}");
+        let _ = writeln!(
+            text,
+            "    env {{ JOB_INDEX = \"{index}\", MODE = \"bench\" }}"
+        );
         text.push_str("    step checkout { uses = \"actions/checkout\" }\n");
-        text.push_str("    cache pip { path = \"~/.cache/pip\", key = hash_files(\"requirements*.txt\") }\n");
+        text.push_str(
+            "    cache pip { path = \"~/.cache/pip\", key = hash_files(\"requirements*.txt\") }\n",
+        );
         text.push_str("    step test {\n      run = \"\"\"\n        python -m pip install -r requirements.txt\n");
         let _ = writeln!(
             text,
             "        pytest --junitxml=report-{index}.xml tests/\n        echo \"done ${{matrix.os}}\"\n        \"\"\"\n    }}"
         );
-        let _ = writeln!(text, "    artifact report_{index} {{ path = \"report-{index}.xml\" }}");
+        let _ = writeln!(
+            text,
+            "    artifact report_{index} {{ path = \"report-{index}.xml\" }}"
+        );
         text.push_str("  }\n");
     }
     text.push_str("}\n");

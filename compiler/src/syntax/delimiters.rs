@@ -125,8 +125,17 @@ pub fn balance<'src>(
             Some(index) => {
                 while stack.len() > index + 1 {
                     if let Some(open) = stack.pop() {
-                        let in_body = stack.last().is_none_or(|parent| parent.token == Token::LBrace);
-                        report_unclosed(source, source_id, &open, in_body, &mut output, diagnostics);
+                        let in_body = stack
+                            .last()
+                            .is_none_or(|parent| parent.token == Token::LBrace);
+                        report_unclosed(
+                            source,
+                            source_id,
+                            &open,
+                            in_body,
+                            &mut output,
+                            diagnostics,
+                        );
                     }
                 }
                 if let (Some(open), Some(indent)) = (stack.pop(), closer_indent) {
@@ -145,7 +154,9 @@ pub fn balance<'src>(
     // reported; its enclosing groups close with it (one mistake, one error).
     let unclosed_at_end = diagnostics.len();
     while let Some(open) = stack.pop() {
-        let in_body = stack.last().is_none_or(|parent| parent.token == Token::LBrace);
+        let in_body = stack
+            .last()
+            .is_none_or(|parent| parent.token == Token::LBrace);
         report_unclosed(source, source_id, &open, in_body, &mut output, diagnostics);
     }
     if diagnostics.len() > unclosed_at_end + 1 {
@@ -259,7 +270,10 @@ fn report_unclosed<'src>(
         .map_or(open.span.end, |(_, span)| span.end);
     output.insert(insert_index, (closer, Span::empty_at(insert_at)));
     if dedented.is_some() && in_body {
-        output.insert(insert_index + 1, (Token::Newline, Span::empty_at(insert_at)));
+        output.insert(
+            insert_index + 1,
+            (Token::Newline, Span::empty_at(insert_at)),
+        );
     }
     // Strings and interpolations are closed by the lexer, which reports them.
     if matches!(open.token, Token::StrStart { .. } | Token::InterpStart) {
@@ -300,7 +314,11 @@ fn report_unclosed<'src>(
 
 /// The output index of the first token after `open` that starts a line
 /// indented no deeper than the line of `open`.
-fn first_dedented_token(source: &str, open: &Open<'_>, output: &[(Token<'_>, Span)]) -> Option<usize> {
+fn first_dedented_token(
+    source: &str,
+    open: &Open<'_>,
+    output: &[(Token<'_>, Span)],
+) -> Option<usize> {
     let bytes = source.as_bytes();
     (open.output_index + 1..output.len()).find(|&index| {
         let start = output[index].1.start as usize;

@@ -207,7 +207,11 @@ impl<'src> Lexer<'src> {
         let inner_end = if end > start + 1 { end - 1 } else { end };
         self.push(Token::StrStart { triple: false }, start, start + 1);
         if inner_end > start + 1 {
-            self.push(Token::StrText(&self.source[start + 1..inner_end]), start + 1, inner_end);
+            self.push(
+                Token::StrText(&self.source[start + 1..inner_end]),
+                start + 1,
+                inner_end,
+            );
         }
         self.push(Token::StrEnd, inner_end, end);
         self.error(

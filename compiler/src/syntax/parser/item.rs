@@ -141,7 +141,13 @@ fn split_trailing_body(value: Option<Expr>, body: Option<Body>) -> (Option<Expr>
                 span: name.span,
                 kind: ExprKind::Path(name),
             };
-            (Some(value), Some(Body { items, span: body_span }))
+            (
+                Some(value),
+                Some(Body {
+                    items,
+                    span: body_span,
+                }),
+            )
         }
         (value, body) => (value, body),
     }
