@@ -15,7 +15,7 @@ pub fn benchmark_pipeline(jobs: usize) -> String {
     text.push_str("  on push { branches = [\"main\", \"release/*\"] }\n");
     text.push_str("  on pull_request { branches = [\"main\"] }\n\n");
     for index in 0..jobs {
-        let _ = write!(text, "  job job_{index} {{\n");
+        let _ = writeln!(text, "  job job_{index} {{");
         match index {
             0 => {}
             1 => text.push_str("    needs = [job_0]\n"),
