@@ -6,6 +6,7 @@
 //! diagnostics; see `ARCHITECTURE.md` beside this crate for the phase diagram
 //! and the invariants.
 
+pub mod check;
 pub mod diagnostic;
 pub mod source;
 pub mod span;
@@ -22,12 +23,14 @@ pub struct CheckResult {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Checks every source in `sources`: today the syntax phase; the name and
-/// type phases plug in here as they land.
+/// Checks every source in `sources`: syntax, then structure, the job graph
+/// and secrets; imports, templates and types plug in here as they land.
 pub fn check(sources: &Sources) -> CheckResult {
     let mut diagnostics = Vec::new();
     for file in sources.iter() {
-        diagnostics.extend(syntax::parse(&file.text, file.id).diagnostics);
+        let parsed = syntax::parse(&file.text, file.id);
+        diagnostics.extend(parsed.diagnostics);
+        diagnostics.extend(check::check_file(&parsed.file, file.id));
     }
     diagnostic::sort(&mut diagnostics);
     CheckResult { diagnostics }

@@ -58,6 +58,26 @@ codes! {
     UnterminatedInterpolation = "E0108", Error, "unterminated interpolation";
     /// A closing `}`, `)` or `]` with nothing open to close.
     UnmatchedClosingDelimiter = "E0109", Error, "unexpected closing delimiter";
+    /// A block keyword that the language does not have.
+    UnknownBlock = "E0201", Error, "unknown block";
+    /// An attribute name that the enclosing block does not accept.
+    UnknownAttribute = "E0202", Error, "unknown attribute";
+    /// Two jobs, steps, secrets, attributes … of the same name in one body.
+    DuplicateDefinition = "E0203", Error, "duplicate definition";
+    /// A name in `needs` that is not a job of the pipeline.
+    UnknownJob = "E0204", Error, "unknown job";
+    /// `secrets.NAME` without a `secret NAME` declaration.
+    UndeclaredSecret = "E0205", Error, "undeclared secret";
+    /// A block, `use`, `input`, `import` or `template` in a place where it has no meaning.
+    MisplacedItem = "E0206", Error, "misplaced item";
+    /// A block without the name it needs, with a name it does not take, or with a value.
+    MalformedBlock = "E0207", Error, "malformed block";
+    /// Jobs whose `needs` form a cycle.
+    NeedsCycle = "E0301", Error, "cycle in needs";
+    /// A job that lists itself in `needs`.
+    JobNeedsItself = "E0302", Error, "job needs itself";
+    /// A declared secret that nothing uses.
+    UnusedSecret = "W0101", Warning, "unused secret";
 }
 
 impl fmt::Display for Code {

@@ -628,6 +628,16 @@ impl<'src> Lexer<'src> {
             ";" => Some("items end at a line break or a comma"),
             _ => None,
         };
+        // `#` most likely starts a comment in another language: report it and
+        // skip the line, so that the words after it cause no further errors.
+        let resume_at = if text == "#" {
+            self.bytes[start..]
+                .iter()
+                .position(|&byte| byte == b'\n')
+                .map_or(self.bytes.len(), |offset| start + offset)
+        } else {
+            end
+        };
         let shown = text.to_owned();
         let diagnostic = self.error(
             Code::InvalidCharacter,
@@ -639,7 +649,7 @@ impl<'src> Lexer<'src> {
             "not part of any token",
         );
         diagnostic.help = help.map(str::to_owned);
-        self.position = end;
+        self.position = resume_at;
     }
 
     fn close_frames_at_end(&mut self) {

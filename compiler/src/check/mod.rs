@@ -1,0 +1,31 @@
+//! Phase 2, resolve/check: the meaning of a parsed file. Each sub-phase
+//! takes the syntax tree and adds diagnostics; none stops the others.
+//!
+//! Today: block schemas (`structure`), the job graph (`graph`) and secret
+//! declarations (`secrets`). Imports, templates and types arrive next.
+
+mod graph;
+pub mod schema;
+mod secrets;
+mod structure;
+pub mod suggest;
+mod walk;
+
+use crate::diagnostic::Diagnostic;
+use crate::span::SourceId;
+use crate::syntax::ast::{File, Item};
+
+/// Checks one parsed file.
+pub fn check_file(file: &File, source: SourceId) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    structure::check_structure(file, source, &mut diagnostics);
+    for item in &file.items {
+        if let Item::Block(block) = item
+            && block.keyword.name == "pipeline"
+        {
+            graph::check_job_graph(block, source, &mut diagnostics);
+            secrets::check_secrets(block, source, &mut diagnostics);
+        }
+    }
+    diagnostics
+}

@@ -1,0 +1,67 @@
+//! Visiting every expression under a list of items. Recursion is bounded by
+//! the nesting limit of the syntax phase.
+
+use crate::syntax::ast::{Expr, ExprKind, Item, StringPart};
+
+pub fn for_each_expr<'a>(items: &'a [Item], visit: &mut impl FnMut(&'a Expr)) {
+    for item in items {
+        match item {
+            Item::Attribute(attribute) => expr(&attribute.value, visit),
+            Item::Block(block) => {
+                if let Some(value) = &block.value {
+                    expr(value, visit);
+                }
+                if let Some(body) = &block.body {
+                    for_each_expr(&body.items, visit);
+                }
+            }
+            Item::Use(use_item) => {
+                for argument in &use_item.arguments {
+                    expr(&argument.value, visit);
+                }
+            }
+            Item::Input(input) => {
+                if let Some(default) = &input.default {
+                    expr(default, visit);
+                }
+            }
+            Item::Template(template) => for_each_expr(&template.body.items, visit),
+            Item::Import(_) | Item::Error(_) => {}
+        }
+    }
+}
+
+pub fn expr<'a>(expr_node: &'a Expr, visit: &mut impl FnMut(&'a Expr)) {
+    visit(expr_node);
+    match &expr_node.kind {
+        ExprKind::String(string) => {
+            for part in &string.parts {
+                if let StringPart::Interpolation(inner) = part {
+                    expr(inner, visit);
+                }
+            }
+        }
+        ExprKind::List(elements) => elements.iter().for_each(|element| expr(element, visit)),
+        ExprKind::Record(fields) | ExprKind::Constructor { fields, .. } => {
+            fields.iter().for_each(|field| expr(&field.value, visit));
+        }
+        ExprKind::Call { arguments, .. } => arguments
+            .iter()
+            .for_each(|argument| expr(&argument.value, visit)),
+        ExprKind::Unary { operand, .. } => expr(operand, visit),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            expr(lhs, visit);
+            expr(rhs, visit);
+        }
+        ExprKind::Logical { operands, .. } => {
+            operands.iter().for_each(|operand| expr(operand, visit))
+        }
+        ExprKind::Paren(inner) => expr(inner, visit),
+        ExprKind::Int(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Duration(_)
+        | ExprKind::Percent(_)
+        | ExprKind::Path(_)
+        | ExprKind::Error => {}
+    }
+}
