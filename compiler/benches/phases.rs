@@ -46,5 +46,18 @@ fn main() {
             "parse",
             parse
         );
+        let parsed = pipec::parse_text(&text);
+        let check = median_of(runs, || {
+            black_box(pipec::check::check_file(
+                black_box(&parsed.file),
+                pipec::span::SourceId(0),
+            ));
+        });
+        println!(
+            "{jobs:<8} {:>10} {:>12} {:>12.2?}",
+            text.len(),
+            "check",
+            check
+        );
     }
 }
