@@ -37,3 +37,14 @@ fn every_parse_snapshot_belongs_to_a_case() {
     let cases = pipe_files(&tests_dir().join("corpus"));
     pipec_tests::assert_no_orphan_snapshots(&tests_dir().join("snapshots/parse"), &cases);
 }
+
+#[test]
+fn standard_library_modules_check_without_diagnostics() {
+    let directory = pipec_tests::repository_root().join("stdlib");
+    let files = pipe_files(&directory);
+    assert!(files.len() >= 6, "the standard library should not be empty");
+    for path in files {
+        let (diagnostics, rendered) = check_text(&file_name(&path), &read(&path));
+        assert!(diagnostics.is_empty(), "{} should be clean:\n{rendered}", path.display());
+    }
+}
