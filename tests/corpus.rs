@@ -7,7 +7,7 @@ use pipec_tests::{check_text, file_name, pipe_files, read, tests_dir};
 #[test]
 fn corpus_cases_have_no_diagnostics() {
     for path in pipe_files(&tests_dir().join("corpus")) {
-        let (diagnostics, rendered) = check_text(&file_name(&path), &read(&path));
+        let (diagnostics, rendered) = pipec_tests::check_path(&path);
         assert!(
             diagnostics.is_empty(),
             "{} should be clean:\n{rendered}",
@@ -45,6 +45,10 @@ fn standard_library_modules_check_without_diagnostics() {
     assert!(files.len() >= 6, "the standard library should not be empty");
     for path in files {
         let (diagnostics, rendered) = check_text(&file_name(&path), &read(&path));
-        assert!(diagnostics.is_empty(), "{} should be clean:\n{rendered}", path.display());
+        assert!(
+            diagnostics.is_empty(),
+            "{} should be clean:\n{rendered}",
+            path.display()
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! code, not the wording, and snapshots the rendered output for review.
 
 use pipec::diagnostic::Code;
-use pipec_tests::{check_text, file_name, pipe_files, read, tests_dir};
+use pipec_tests::{check_path, file_name, pipe_files, tests_dir};
 
 fn expected_code(name: &str) -> Code {
     let code = name.split(['-', '.']).next().unwrap_or_default();
@@ -16,7 +16,7 @@ fn each_error_case_reports_its_code_and_renders_as_snapshotted() {
     for path in pipe_files(&tests_dir().join("errors")) {
         let name = file_name(&path);
         let code = expected_code(&name);
-        let (diagnostics, rendered) = check_text(&name, &read(&path));
+        let (diagnostics, rendered) = check_path(&path);
         assert!(
             diagnostics.iter().any(|diagnostic| diagnostic.code == code),
             "{name} should report {code}, got:\n{rendered}"
@@ -34,7 +34,7 @@ fn one_mistake_gives_one_error() {
     for path in pipe_files(&tests_dir().join("errors")) {
         let name = file_name(&path);
         if name.contains("single") {
-            let (diagnostics, rendered) = check_text(&name, &read(&path));
+            let (diagnostics, rendered) = check_path(&path);
             assert_eq!(
                 diagnostics.len(),
                 1,

@@ -50,7 +50,22 @@ pub fn file_name(path: &Path) -> String {
 pub fn check_text(name: &str, text: &str) -> (Vec<Diagnostic>, String) {
     let mut sources = Sources::new();
     sources.add(name, text);
-    let result = pipec::check(&sources);
+    // Relative imports of a lone text find nothing: the directory is empty.
+    let nowhere = DirectoryLoader(tests_dir().join("errors/modules/no-such-directory"));
+    let result = pipec::check(&mut sources, &nowhere);
+    let rendered = render_human(&sources, &result.diagnostics, ColorMode::Never);
+    (result.diagnostics, rendered)
+}
+
+/// Checks the file at `path` with its relative imports read from disk;
+/// diagnostics name files relative to the file's directory.
+pub fn check_path(path: &Path) -> (Vec<Diagnostic>, String) {
+    let directory = path
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let mut sources = Sources::new();
+    sources.add(file_name(path), read(path));
+    let result = pipec::check(&mut sources, &DirectoryLoader(directory));
     let rendered = render_human(&sources, &result.diagnostics, ColorMode::Never);
     (result.diagnostics, rendered)
 }
@@ -80,5 +95,17 @@ pub fn assert_no_orphan_snapshots(snapshots: &Path, cases: &[PathBuf]) {
                 "orphaned snapshot {name}: its case is gone"
             );
         }
+    }
+}
+
+/// Reads relative imports under one directory.
+struct DirectoryLoader(PathBuf);
+
+impl pipec::resolve::ModuleLoader for DirectoryLoader {
+    fn load(&self, path: &str) -> Result<String, String> {
+        std::fs::read_to_string(self.0.join(path)).map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+            _ => error.to_string(),
+        })
     }
 }

@@ -8,8 +8,10 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod resolve;
 pub mod source;
 pub mod span;
+pub mod stdlib;
 pub mod syntax;
 pub mod workload;
 
@@ -23,15 +25,18 @@ pub struct CheckResult {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Checks every source in `sources`: syntax, then structure, the job graph
-/// and secrets; imports, templates and types plug in here as they land.
-pub fn check(sources: &Sources) -> CheckResult {
+/// Checks the files in `sources` and every module they import (added to
+/// `sources` as they load): syntax, structure, the job graph, secrets, and
+/// references to templates and actions. Relative imports are read through
+/// `loader`; the standard library comes from the binary.
+pub fn check(sources: &mut Sources, loader: &dyn resolve::ModuleLoader) -> CheckResult {
     let mut diagnostics = Vec::new();
-    for file in sources.iter() {
-        let parsed = syntax::parse(&file.text, file.id);
-        diagnostics.extend(parsed.diagnostics);
-        diagnostics.extend(check::check_file(&parsed.file, file.id));
+    let program = resolve::load_program(sources, loader, &mut diagnostics);
+    for module in &program.modules {
+        diagnostics.extend(module.parsed.diagnostics.iter().cloned());
+        diagnostics.extend(check::check_file(&module.parsed.file, module.source));
     }
+    resolve::check_template_references(&program, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     CheckResult { diagnostics }
 }

@@ -9,7 +9,7 @@ pub mod schema;
 mod secrets;
 mod structure;
 pub mod suggest;
-mod walk;
+pub(crate) mod walk;
 
 use crate::diagnostic::Diagnostic;
 use crate::span::SourceId;

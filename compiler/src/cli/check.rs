@@ -28,8 +28,8 @@ pub struct CheckArgs {
 
 pub fn run(arguments: &CheckArgs) -> Result<ExitCode, String> {
     let files = inputs::find_pipe_files(&arguments.paths)?;
-    let sources = inputs::load(&files)?;
-    let result = pipec::check(&sources);
+    let mut sources = inputs::load(&files)?;
+    let result = pipec::check(&mut sources, &inputs::FileLoader);
     report(
         &sources,
         &result.diagnostics,

@@ -100,3 +100,18 @@ pub fn describe_io(error: &std::io::Error) -> String {
         _ => error.to_string(),
     }
 }
+
+/// Reads relative imports from disk for the library, which does no IO.
+#[derive(Debug)]
+pub struct FileLoader;
+
+impl pipec::resolve::ModuleLoader for FileLoader {
+    fn load(&self, path: &str) -> Result<String, String> {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                String::from_utf8(bytes).map_err(|_| "the file is not valid UTF-8".to_owned())
+            }
+            Err(error) => Err(describe_io(&error)),
+        }
+    }
+}

@@ -72,12 +72,24 @@ codes! {
     MisplacedItem = "E0206", Error, "misplaced item";
     /// A block without the name it needs, with a name it does not take, or with a value.
     MalformedBlock = "E0207", Error, "malformed block";
+    /// `import "std/x"` of a module the standard library does not have, or a path that is neither `std/…` nor relative.
+    UnknownModule = "E0208", Error, "unknown module";
+    /// A relative import whose file cannot be read.
+    MissingModule = "E0209", Error, "missing module";
+    /// Modules that import each other in a cycle.
+    ImportCycle = "E0210", Error, "import cycle";
+    /// `use`, `job x = …` or `step s = …` naming a template or action that does not exist.
+    UnknownTemplate = "E0211", Error, "unknown template or action";
+    /// A job template where a steps template is expected, or the reverse.
+    TemplateKindMismatch = "E0212", Error, "wrong kind of template";
     /// Jobs whose `needs` form a cycle.
     NeedsCycle = "E0301", Error, "cycle in needs";
     /// A job that lists itself in `needs`.
     JobNeedsItself = "E0302", Error, "job needs itself";
     /// A declared secret that nothing uses.
     UnusedSecret = "W0101", Warning, "unused secret";
+    /// An import that nothing in the file uses.
+    UnusedImport = "W0102", Warning, "unused import";
 }
 
 impl fmt::Display for Code {
