@@ -2,13 +2,15 @@
 //! takes the syntax tree and adds diagnostics; none stops the others.
 //!
 //! Today: block schemas (`structure`), the job graph (`graph`) and secret
-//! declarations (`secrets`). Imports, templates and types arrive next.
+//! declarations (`secrets`), literal values (`values`). Types and template
+//! instantiation arrive next.
 
 mod graph;
 pub mod schema;
 mod secrets;
 mod structure;
 pub mod suggest;
+mod values;
 pub(crate) mod walk;
 
 use crate::diagnostic::Diagnostic;
@@ -19,6 +21,7 @@ use crate::syntax::ast::{File, Item};
 pub fn check_file(file: &File, source: SourceId) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     structure::check_structure(file, source, &mut diagnostics);
+    values::check_values(&file.items, source, &mut diagnostics);
     for item in &file.items {
         if let Item::Block(block) = item
             && block.keyword.name == "pipeline"

@@ -86,10 +86,18 @@ codes! {
     NeedsCycle = "E0301", Error, "cycle in needs";
     /// A job that lists itself in `needs`.
     JobNeedsItself = "E0302", Error, "job needs itself";
+    /// A cron schedule that is not five valid fields.
+    InvalidCron = "E0303", Error, "invalid cron schedule";
+    /// A percent below 0% or above 100%.
+    PercentOutOfRange = "E0304", Error, "percent out of range";
+    /// Canary steps that do not increase strictly or do not end at 100%.
+    CanaryStepsNotIncreasing = "E0305", Error, "canary steps must increase to 100%";
     /// A declared secret that nothing uses.
     UnusedSecret = "W0101", Warning, "unused secret";
     /// An import that nothing in the file uses.
     UnusedImport = "W0102", Warning, "unused import";
+    /// A schedule more frequent than GitHub's 5-minute minimum.
+    ScheduleTooFrequent = "W0103", Warning, "schedule too frequent";
 }
 
 impl fmt::Display for Code {
