@@ -63,3 +63,60 @@ fn every_error_snapshot_belongs_to_a_case() {
     let cases = pipe_files(&tests_dir().join("errors"));
     pipec_tests::assert_no_orphan_snapshots(&tests_dir().join("snapshots/errors"), &cases);
 }
+
+/// Applies `edits` (of one fix, in one file) to `text`, last first.
+fn apply(text: &str, edits: &[pipec::diagnostic::Edit]) -> String {
+    let mut edits: Vec<_> = edits.iter().collect();
+    edits.sort_by_key(|edit| std::cmp::Reverse(edit.span.start));
+    let mut text = text.to_owned();
+    for edit in edits {
+        text.replace_range(edit.span.range(), &edit.replacement);
+    }
+    text
+}
+
+#[test]
+fn every_fix_removes_its_diagnostic() {
+    for path in pipe_files(&tests_dir().join("errors")) {
+        let name = file_name(&path);
+        let text = pipec_tests::read(&path);
+        let (diagnostics, _) = check_path(&path);
+        for diagnostic in diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.primary.source.0 == 0)
+        {
+            let Some(fix) = diagnostic.fixes.first() else {
+                continue;
+            };
+            let fixed = apply(&text, &fix.edits);
+            let (after, rendered) = pipec_tests::check_text(&name, &fixed);
+            let before_count = diagnostics
+                .iter()
+                .filter(|other| other.code == diagnostic.code)
+                .count();
+            let after_count = after
+                .iter()
+                .filter(|other| other.code == diagnostic.code)
+                .count();
+            assert!(
+                after_count < before_count,
+                "{name}: the fix `{}` for {} did not remove it; after the fix:\n{fixed}\n{rendered}",
+                fix.message,
+                diagnostic.code
+            );
+            let new_errors: Vec<_> = after
+                .iter()
+                .filter(|other| other.code != diagnostic.code && other.is_error())
+                .collect();
+            assert!(
+                new_errors.len()
+                    <= diagnostics
+                        .iter()
+                        .filter(|other| other.code != diagnostic.code && other.is_error())
+                        .count(),
+                "{name}: the fix `{}` introduced errors:\n{fixed}\n{rendered}",
+                fix.message
+            );
+        }
+    }
+}

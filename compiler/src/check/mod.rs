@@ -7,6 +7,7 @@
 
 mod graph;
 pub mod schema;
+mod scripts;
 mod secrets;
 mod structure;
 pub mod suggest;
@@ -22,6 +23,7 @@ pub fn check_file(file: &File, source: SourceId) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     structure::check_structure(file, source, &mut diagnostics);
     values::check_values(&file.items, source, &mut diagnostics);
+    scripts::check_scripts(&file.items, source, &mut diagnostics);
     for item in &file.items {
         if let Item::Block(block) = item
             && block.keyword.name == "pipeline"

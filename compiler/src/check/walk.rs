@@ -36,7 +36,7 @@ pub fn expr<'a>(expr_node: &'a Expr, visit: &mut impl FnMut(&'a Expr)) {
     match &expr_node.kind {
         ExprKind::String(string) => {
             for part in &string.parts {
-                if let StringPart::Interpolation(inner) = part {
+                if let StringPart::Interpolation { expr: inner, .. } = part {
                     expr(inner, visit);
                 }
             }

@@ -92,6 +92,8 @@ codes! {
     PercentOutOfRange = "E0304", Error, "percent out of range";
     /// Canary steps that do not increase strictly or do not end at 100%.
     CanaryStepsNotIncreasing = "E0305", Error, "canary steps must increase to 100%";
+    /// A secret or an untrusted value interpolated into a `run` script.
+    ValueSplicedIntoScript = "E0306", Error, "value spliced into a script";
     /// A declared secret that nothing uses.
     UnusedSecret = "W0101", Warning, "unused secret";
     /// An import that nothing in the file uses.

@@ -294,7 +294,7 @@ impl StringLiteral {
         for part in &self.parts {
             match part {
                 StringPart::Text { value, .. } => text.push_str(value),
-                StringPart::Interpolation(_) => return None,
+                StringPart::Interpolation { .. } => return None,
             }
         }
         Some(text)
@@ -304,9 +304,7 @@ impl StringLiteral {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum StringPart {
     /// Decoded text; `span` covers its source, escapes and indentation included.
-    Text {
-        value: String,
-        span: Span,
-    },
-    Interpolation(Expr),
+    Text { value: String, span: Span },
+    /// `${expr}`; `span` covers `${` to `}`.
+    Interpolation { expr: Expr, span: Span },
 }

@@ -161,7 +161,20 @@ pub fn balance<'src>(
     }
     if diagnostics.len() > unclosed_at_end + 1 {
         let enclosing = diagnostics.len() - unclosed_at_end - 1;
+        // One fix closes them all, innermost first, as one insertion.
+        let closers: String = diagnostics[unclosed_at_end..]
+            .iter()
+            .filter_map(|diagnostic| diagnostic.fixes.first())
+            .flat_map(|fix| fix.edits.iter().map(|edit| edit.replacement.as_str()))
+            .collect();
         diagnostics.truncate(unclosed_at_end + 1);
+        if let Some(edit) = diagnostics
+            .last_mut()
+            .and_then(|innermost| innermost.fixes.first_mut())
+            .and_then(|fix| fix.edits.first_mut())
+        {
+            edit.replacement = closers;
+        }
         if let Some(innermost) = diagnostics.last_mut() {
             innermost.notes.push(format!(
                 "{enclosing} enclosing group{} also reach{} the end of the file unclosed",

@@ -199,7 +199,9 @@ impl Dumper {
         for part in &string.parts {
             match part {
                 StringPart::Text { value, .. } => self.line(depth + 1, &format!("text {value:?}")),
-                StringPart::Interpolation(expr) => self.expr(depth + 1, "interpolation", expr),
+                StringPart::Interpolation { expr, .. } => {
+                    self.expr(depth + 1, "interpolation", expr)
+                }
             }
         }
     }

@@ -10,7 +10,7 @@ use crate::syntax::ast::{Expr, StringPart};
 /// A piece of a string before decoding.
 pub enum RawPart<'src> {
     Text(&'src str, Span),
-    Interpolation(Expr),
+    Interpolation(Expr, Span),
 }
 
 /// Builds the parts of a literal from its raw pieces.
@@ -24,7 +24,7 @@ pub fn decode(triple: bool, raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
                     value: decode_escapes(text),
                     span,
                 },
-                RawPart::Interpolation(expr) => StringPart::Interpolation(expr),
+                RawPart::Interpolation(expr, span) => StringPart::Interpolation { expr, span },
             })
             .collect()
     }
@@ -89,7 +89,7 @@ fn decode_triple(raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
         .into_iter()
         .map(|part| match part {
             RawPart::Text(text, span) => Piece::Text(text.replace("\r\n", "\n"), span),
-            RawPart::Interpolation(expr) => Piece::Interpolation(expr),
+            RawPart::Interpolation(expr, span) => Piece::Interpolation(expr, span),
         })
         .collect();
 
@@ -113,7 +113,7 @@ fn decode_triple(raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
     let mut at_line_start = drops_first_line;
     let mut parts = Vec::with_capacity(pieces.len());
     let followed_by_interpolation: Vec<bool> = (0..pieces.len())
-        .map(|position| matches!(pieces.get(position + 1), Some(Piece::Interpolation(_))))
+        .map(|position| matches!(pieces.get(position + 1), Some(Piece::Interpolation(..))))
         .collect();
     for (position, piece) in pieces.into_iter().enumerate() {
         match piece {
@@ -141,9 +141,9 @@ fn decode_triple(raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
                     parts.push(StringPart::Text { value, span });
                 }
             }
-            Piece::Interpolation(expr) => {
+            Piece::Interpolation(expr, span) => {
                 at_line_start = false;
-                parts.push(StringPart::Interpolation(expr));
+                parts.push(StringPart::Interpolation { expr, span });
             }
         }
     }
@@ -152,7 +152,7 @@ fn decode_triple(raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
 
 enum Piece {
     Text(String, Span),
-    Interpolation(Expr),
+    Interpolation(Expr, Span),
 }
 
 /// The smallest indentation of a line with content; an interpolation is content.
@@ -166,7 +166,7 @@ fn common_indent(pieces: &[Piece], starts_at_line_start: bool) -> usize {
             continue;
         };
         let followed_by_interpolation =
-            matches!(pieces.get(position + 1), Some(Piece::Interpolation(_)));
+            matches!(pieces.get(position + 1), Some(Piece::Interpolation(..)));
         let lines: Vec<&str> = text.split('\n').collect();
         let last = lines.len() - 1;
         for (index, line) in lines.iter().enumerate() {
@@ -198,7 +198,7 @@ mod tests {
             .iter()
             .map(|part| match part {
                 StringPart::Text { value, .. } => value.clone(),
-                StringPart::Interpolation(_) => "<expr>".to_owned(),
+                StringPart::Interpolation { .. } => "<expr>".to_owned(),
             })
             .collect()
     }
@@ -229,7 +229,7 @@ mod tests {
             true,
             vec![
                 RawPart::Text("\n      echo\n    ", Span::default()),
-                RawPart::Interpolation(expr),
+                RawPart::Interpolation(expr, Span::default()),
                 RawPart::Text("\n    ", Span::default()),
             ],
         );

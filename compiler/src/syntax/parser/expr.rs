@@ -56,7 +56,7 @@ where
                     span: span_of(e.span()),
                 }),
         ))
-        .map(RawPart::Interpolation);
+        .map_with(|expr, e| RawPart::Interpolation(expr, span_of(e.span())));
     select! { Token::StrStart { triple } => triple }
         .then(text.or(interpolation).repeated().collect::<Vec<_>>())
         .then_ignore(just(Token::StrEnd))
@@ -86,7 +86,7 @@ where
                 .into_iter()
                 .filter_map(|part| match part {
                     crate::syntax::ast::StringPart::Text { value, .. } => Some(value),
-                    crate::syntax::ast::StringPart::Interpolation(_) => None,
+                    crate::syntax::ast::StringPart::Interpolation { .. } => None,
                 })
                 .collect::<String>();
             (value, span)
