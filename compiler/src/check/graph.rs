@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::check::suggest;
-use crate::diagnostic::{Code, Diagnostic, Edit, Label};
+use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::span::{SourceId, Span};
 use crate::syntax::ast::{Block, ExprKind, Item};
 
@@ -58,18 +58,7 @@ pub fn check_job_graph(pipeline: &Block, source: SourceId, diagnostics: &mut Vec
                         format!("unknown job `{needed}` in `needs`"),
                         Label::new(source, span, "no job of this name in the pipeline"),
                     );
-                    if let Some(suggestion) = suggest::closest(needed, index_of.keys().copied()) {
-                        diagnostic = diagnostic
-                            .with_help(format!("did you mean `{suggestion}`?"))
-                            .with_fix(
-                                format!("replace with `{suggestion}`"),
-                                vec![Edit {
-                                    source,
-                                    span,
-                                    replacement: suggestion.to_owned(),
-                                }],
-                            );
-                    }
+                    suggest::offer(&mut diagnostic, needed, index_of.keys(), source, span);
                     diagnostics.push(diagnostic);
                 }
             }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::check::{suggest, walk};
-use crate::diagnostic::{Code, Diagnostic, Edit, Label};
+use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::span::{SourceId, Span};
 use crate::syntax::ast::{Block, ExprKind, Item};
 
@@ -40,28 +40,17 @@ pub fn check_secrets(pipeline: &Block, source: SourceId, diagnostics: &mut Vec<D
             format!("secret `{name}` is not declared"),
             Label::new(source, span, "no `secret` declaration of this name"),
         );
-        match suggest::closest(name, order.iter().copied()) {
-            Some(suggestion) => {
-                // The typo is the use of that secret: no "unused" warning too.
-                if let Some((_, used)) = declared.get_mut(suggestion) {
-                    *used = true;
-                }
-                diagnostic = diagnostic
-                    .with_help(format!("did you mean `{suggestion}`?"))
-                    .with_fix(
-                        format!("replace with `{suggestion}`"),
-                        vec![Edit {
-                            source,
-                            span,
-                            replacement: suggestion.to_owned(),
-                        }],
-                    );
+        if suggest::offer(&mut diagnostic, name, &order, source, span) {
+            // The typo is the use of that secret: no "unused" warning too.
+            if let Some(suggestion) = suggest::closest(name, order.iter().copied())
+                && let Some((_, used)) = declared.get_mut(suggestion)
+            {
+                *used = true;
             }
-            None => {
-                diagnostic = diagnostic.with_help(format!(
-                    "declare it in the pipeline with `secret {name}`; its value is set in the CI service's settings"
-                ));
-            }
+        } else {
+            diagnostic = diagnostic.with_help(format!(
+                "declare it in the pipeline with `secret {name}`; its value is set in the CI service's settings"
+            ));
         }
         diagnostics.push(diagnostic);
     }

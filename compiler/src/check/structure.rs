@@ -120,14 +120,14 @@ impl StructureChecker<'_> {
                     "not a block of the language",
                 ),
             );
-            if let Some(suggestion) = suggest::closest(keyword, allowed.iter().copied()) {
-                diagnostic = diagnostic
-                    .with_help(format!("did you mean `{suggestion}`?"))
-                    .with_fix(
-                        format!("replace with `{suggestion}`"),
-                        vec![self.replace(block.keyword.span, suggestion)],
-                    );
-            } else if !allowed.is_empty() {
+            if !suggest::offer(
+                &mut diagnostic,
+                keyword,
+                &allowed,
+                self.source,
+                block.keyword.span,
+            ) && !allowed.is_empty()
+            {
                 diagnostic = diagnostic.with_note(format!(
                     "blocks allowed in `{parent_keyword}`: {}",
                     quoted_list(&allowed)
@@ -224,14 +224,7 @@ impl StructureChecker<'_> {
             format!("unknown attribute `{name}` {where_}"),
             Label::new(self.source, span, "not an attribute here"),
         );
-        if let Some(suggestion) = suggest::closest(name, known.iter().copied()) {
-            diagnostic = diagnostic
-                .with_help(format!("did you mean `{suggestion}`?"))
-                .with_fix(
-                    format!("replace with `{suggestion}`"),
-                    vec![self.replace(span, suggestion)],
-                );
-        } else if !known.is_empty() {
+        if !suggest::offer(&mut diagnostic, name, known, self.source, span) && !known.is_empty() {
             diagnostic = diagnostic.with_note(format!("`{parent}` accepts {}", quoted_list(known)));
         }
         self.diagnostics.push(diagnostic);

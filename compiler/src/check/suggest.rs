@@ -13,6 +13,31 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, candidate)| candidate)
 }
 
+/// Adds "did you mean `x`?" and a fix replacing `span` with `x` when one
+/// of `candidates` is close to `name`; returns whether it did.
+pub fn offer(
+    diagnostic: &mut crate::diagnostic::Diagnostic,
+    name: &str,
+    candidates: impl IntoIterator<Item = impl AsRef<str>>,
+    source: crate::span::SourceId,
+    span: crate::span::Span,
+) -> bool {
+    let candidates: Vec<_> = candidates.into_iter().collect();
+    let Some(suggestion) = closest(name, candidates.iter().map(AsRef::as_ref)) else {
+        return false;
+    };
+    diagnostic.help = Some(format!("did you mean `{suggestion}`?"));
+    diagnostic.fixes.push(crate::diagnostic::Fix {
+        message: format!("replace with `{suggestion}`"),
+        edits: vec![crate::diagnostic::Edit {
+            source,
+            span,
+            replacement: suggestion.to_owned(),
+        }],
+    });
+    true
+}
+
 /// Levenshtein distance counting an adjacent transposition as one edit,
 /// in `O(len(a) · len(b))` time and `O(len(b))` memory; names are short.
 pub fn edit_distance(a: &str, b: &str) -> usize {

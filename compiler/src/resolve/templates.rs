@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::check::suggest;
-use crate::diagnostic::{Code, Diagnostic, Edit, Label};
+use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::resolve::imports::{Module, Program};
 use crate::span::Span;
 use crate::syntax::ast::{Block, ExprKind, Item, Path};
@@ -156,16 +156,7 @@ fn resolve_reference<'a>(
                 Label::new(module.source, name.span, "not defined there"),
             );
             let candidates = definitions.iter().filter(|(_, kind, _)| accepts(wanted, *kind)).map(|(defined, _, _)| *defined);
-            if let Some(suggestion) = suggest::closest(&name.name, candidates) {
-                diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?")).with_fix(
-                    format!("replace with `{suggestion}`"),
-                    vec![Edit {
-                        source: module.source,
-                        span: name.span,
-                        replacement: suggestion.to_owned(),
-                    }],
-                );
-            }
+            suggest::offer(&mut diagnostic, &name.name, candidates, module.source, name.span);
             diagnostics.push(diagnostic);
         }
     }
