@@ -6,6 +6,7 @@
 //! instantiation arrive next.
 
 mod graph;
+mod references;
 pub mod schema;
 mod scripts;
 mod secrets;
@@ -30,6 +31,7 @@ pub fn check_file(file: &File, source: SourceId) -> Vec<Diagnostic> {
         {
             graph::check_job_graph(block, source, &mut diagnostics);
             secrets::check_secrets(block, source, &mut diagnostics);
+            references::check_references(block, source, &mut diagnostics);
         }
     }
     diagnostics

@@ -82,6 +82,12 @@ codes! {
     UnknownTemplate = "E0211", Error, "unknown template or action";
     /// A job template where a steps template is expected, or the reverse.
     TemplateKindMismatch = "E0212", Error, "wrong kind of template";
+    /// `inputs.NAME` without an `input NAME` in `on manual`.
+    UnknownInput = "E0213", Error, "unknown input";
+    /// `matrix.KEY` naming no key of the job's matrix.
+    UnknownMatrixKey = "E0214", Error, "unknown matrix key";
+    /// `jobs.X.outputs.Y` naming no `output Y` of job X.
+    UnknownOutput = "E0215", Error, "unknown job output";
     /// Jobs whose `needs` form a cycle.
     NeedsCycle = "E0301", Error, "cycle in needs";
     /// A job that lists itself in `needs`.
@@ -94,6 +100,8 @@ codes! {
     CanaryStepsNotIncreasing = "E0305", Error, "canary steps must increase to 100%";
     /// A secret or an untrusted value interpolated into a `run` script.
     ValueSplicedIntoScript = "E0306", Error, "value spliced into a script";
+    /// `jobs.X.outputs.Y` read by a job that does not need X.
+    OutputOfNonDependency = "E0307", Error, "output of a job that is not a dependency";
     /// A declared secret that nothing uses.
     UnusedSecret = "W0101", Warning, "unused secret";
     /// An import that nothing in the file uses.
