@@ -5,6 +5,7 @@
 //! declarations (`secrets`), literal values (`values`). Types and template
 //! instantiation arrive next.
 
+mod conditions;
 mod graph;
 mod references;
 pub mod schema;
@@ -25,6 +26,7 @@ pub fn check_file(file: &File, source: SourceId) -> Vec<Diagnostic> {
     structure::check_structure(file, source, &mut diagnostics);
     values::check_values(&file.items, source, &mut diagnostics);
     scripts::check_scripts(&file.items, source, &mut diagnostics);
+    conditions::check_status_predicates(&file.items, source, &mut diagnostics);
     for item in &file.items {
         if let Item::Block(block) = item
             && block.keyword.name == "pipeline"

@@ -102,6 +102,8 @@ codes! {
     ValueSplicedIntoScript = "E0306", Error, "value spliced into a script";
     /// `jobs.X.outputs.Y` read by a job that does not need X.
     OutputOfNonDependency = "E0307", Error, "output of a job that is not a dependency";
+    /// `success()`, `failure()` or `always()` outside a condition.
+    StatusPredicateOutsideCondition = "E0308", Error, "status predicate outside a condition";
     /// A declared secret that nothing uses.
     UnusedSecret = "W0101", Warning, "unused secret";
     /// An import that nothing in the file uses.
