@@ -7,6 +7,7 @@
 
 mod conditions;
 mod graph;
+mod literal_types;
 mod references;
 pub mod schema;
 mod scripts;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::check::schema::{self, Attributes, LabelRule};
-use crate::check::suggest;
+use crate::check::{literal_types, suggest};
 use crate::diagnostic::{Code, Diagnostic, Edit, Label};
 use crate::span::{SourceId, Span};
 use crate::syntax::ast::{Body, File, Item};
@@ -28,9 +28,7 @@ impl StructureChecker<'_> {
         for item in items {
             match item {
                 Item::Block(block) => self.block(block, parent),
-                Item::Attribute(attribute) => {
-                    self.attribute(&attribute.key.name, attribute.key.span, parent)
-                }
+                Item::Attribute(attribute) => self.attribute(attribute, parent),
                 Item::Template(template) => {
                     if parent != "file" {
                         self.misplaced(
@@ -198,18 +196,27 @@ impl StructureChecker<'_> {
         self.items(&body.items, context);
     }
 
-    fn attribute(&mut self, name: &str, span: Span, parent: &str) {
+    fn attribute(&mut self, attribute: &crate::syntax::ast::Attribute, parent: &str) {
+        let (name, span) = (attribute.key.name.as_str(), attribute.key.span);
         let parent_keyword = parent.split(' ').next().unwrap_or(parent);
-        let known: Vec<&str> = match schema::block(parent_keyword).map(|schema| schema.attributes) {
+        let known = match schema::block(parent_keyword).map(|schema| schema.attributes) {
             Some(Attributes::AnyName) => return,
-            Some(Attributes::Known(attributes)) => {
-                attributes.iter().map(|attribute| attribute.name).collect()
-            }
+            Some(Attributes::Known(attributes)) => attributes,
             None if parent_keyword == "job" => return,
-            None => Vec::new(),
+            None => &[],
         };
-        if !known.contains(&name) {
-            self.unknown_attribute(name, span, parent_keyword, &known);
+        match known.iter().find(|known| known.name == name) {
+            Some(schema) => literal_types::check_literal(
+                &attribute.value,
+                schema.ty,
+                name,
+                self.source,
+                self.diagnostics,
+            ),
+            None => {
+                let names: Vec<&str> = known.iter().map(|known| known.name).collect();
+                self.unknown_attribute(name, span, parent_keyword, &names);
+            }
         }
     }
 

@@ -104,6 +104,8 @@ codes! {
     OutputOfNonDependency = "E0307", Error, "output of a job that is not a dependency";
     /// `success()`, `failure()` or `always()` outside a condition.
     StatusPredicateOutsideCondition = "E0308", Error, "status predicate outside a condition";
+    /// A literal attribute value of the wrong type.
+    AttributeTypeMismatch = "E0309", Error, "attribute value of the wrong type";
     /// A declared secret that nothing uses.
     UnusedSecret = "W0101", Warning, "unused secret";
     /// An import that nothing in the file uses.
