@@ -7,6 +7,7 @@
 //! and the invariants.
 
 pub mod check;
+pub mod cycles;
 pub mod diagnostic;
 pub mod resolve;
 pub mod source;

@@ -92,47 +92,12 @@ fn needs_of(job: &Block) -> Vec<(&str, Span)> {
     needs
 }
 
-/// Finds every cycle through an iterative depth-first search (no recursion,
-/// linear in jobs and edges) and reports each once, its jobs in order.
+/// Reports each cycle of `needs` once, its jobs in order.
 fn report_cycles(nodes: &[JobNode<'_>], source: SourceId, diagnostics: &mut Vec<Diagnostic>) {
-    #[derive(Clone, Copy, PartialEq)]
-    enum State {
-        New,
-        OnPath,
-        Done,
-    }
-    let mut state = vec![State::New; nodes.len()];
-    // Each frame: the node and the next edge to follow.
-    let mut path: Vec<(usize, usize)> = Vec::new();
-    for root in 0..nodes.len() {
-        if state[root] != State::New {
-            continue;
-        }
-        path.push((root, 0));
-        state[root] = State::OnPath;
-        while let Some(&mut (node, ref mut next_edge)) = path.last_mut() {
-            let Some(&(target, edge_span)) = nodes[node].needs.get(*next_edge) else {
-                state[node] = State::Done;
-                path.pop();
-                continue;
-            };
-            *next_edge += 1;
-            match state[target] {
-                State::New => {
-                    state[target] = State::OnPath;
-                    path.push((target, 0));
-                }
-                State::OnPath => {
-                    let start = path
-                        .iter()
-                        .position(|&(member, _)| member == target)
-                        .unwrap_or(0);
-                    let members: Vec<usize> =
-                        path[start..].iter().map(|&(member, _)| member).collect();
-                    diagnostics.push(cycle_diagnostic(nodes, &members, edge_span, source));
-                }
-                State::Done => {}
-            }
+    for cycle in crate::cycles::find_cycles(nodes.len(), |node| &nodes[node].needs) {
+        let members: Vec<usize> = cycle.members().collect();
+        if let Some(closing_edge) = cycle.closing_edge() {
+            diagnostics.push(cycle_diagnostic(nodes, &members, closing_edge, source));
         }
     }
 }

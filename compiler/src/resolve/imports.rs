@@ -270,64 +270,37 @@ fn missing_module(source: SourceId, span: Span, path: &str, reason: &str) -> Dia
 /// A cycle of imports, reported once at the import that closes it, with
 /// every import of the chain as a label.
 fn report_import_cycles(modules: &[Module], diagnostics: &mut Vec<Diagnostic>) {
-    #[derive(Clone, Copy, PartialEq)]
-    enum State {
-        New,
-        OnPath,
-        Done,
-    }
-    let mut state = vec![State::New; modules.len()];
-    let mut path: Vec<(usize, usize)> = Vec::new();
-    for root in 0..modules.len() {
-        if state[root] != State::New {
+    let edges: Vec<Vec<(usize, Span)>> = modules
+        .iter()
+        .map(|module| {
+            module
+                .imports
+                .iter()
+                .map(|&(_, span, target)| (target, span))
+                .collect()
+        })
+        .collect();
+    for cycle in crate::cycles::find_cycles(modules.len(), |module| &edges[module]) {
+        let Some((&(closer, closing_span), chain)) = cycle.steps.split_last() else {
             continue;
+        };
+        let mut diagnostic = Diagnostic::new(
+            Code::ImportCycle,
+            "modules import each other in a cycle".to_owned(),
+            Label::new(
+                modules[closer].source,
+                closing_span,
+                "this import closes the cycle",
+            ),
+        )
+        .with_help("move what both modules need into a third module that imports neither");
+        for &(member, import_span) in chain {
+            diagnostic = diagnostic.with_secondary(Label::new(
+                modules[member].source,
+                import_span,
+                "imported here",
+            ));
         }
-        state[root] = State::OnPath;
-        path.push((root, 0));
-        while let Some(&mut (module, ref mut next_import)) = path.last_mut() {
-            let Some((_, span, target)) = modules[module].imports.get(*next_import) else {
-                state[module] = State::Done;
-                path.pop();
-                continue;
-            };
-            *next_import += 1;
-            match state[*target] {
-                State::New => {
-                    state[*target] = State::OnPath;
-                    path.push((*target, 0));
-                }
-                State::OnPath => {
-                    let start = path
-                        .iter()
-                        .position(|&(member, _)| member == *target)
-                        .unwrap_or(0);
-                    let mut diagnostic = Diagnostic::new(
-                        Code::ImportCycle,
-                        "modules import each other in a cycle".to_owned(),
-                        Label::new(
-                            modules[module].source,
-                            *span,
-                            "this import closes the cycle",
-                        ),
-                    )
-                    .with_help(
-                        "move what both modules need into a third module that imports neither",
-                    );
-                    for &(member, taken) in &path[start..path.len() - 1] {
-                        if let Some((_, import_span, _)) =
-                            modules[member].imports.get(taken.saturating_sub(1))
-                        {
-                            diagnostic = diagnostic.with_secondary(Label::new(
-                                modules[member].source,
-                                *import_span,
-                                "imported here",
-                            ));
-                        }
-                    }
-                    diagnostics.push(diagnostic);
-                }
-                State::Done => {}
-            }
-        }
+        diagnostics.push(diagnostic);
     }
 }
