@@ -9,11 +9,15 @@
 pub mod check;
 pub mod cycles;
 pub mod diagnostic;
+pub mod glob;
+pub mod ir;
+pub mod lower;
 pub mod resolve;
 pub mod source;
 pub mod span;
 pub mod stdlib;
 pub mod syntax;
+pub mod types;
 pub mod workload;
 
 use diagnostic::Diagnostic;
@@ -24,6 +28,8 @@ use span::SourceId;
 #[derive(Debug)]
 pub struct CheckResult {
     pub diagnostics: Vec<Diagnostic>,
+    /// The pipelines of the root files; complete only without errors.
+    pub project: ir::Project,
 }
 
 /// Checks the files in `sources` and every module they import (added to
@@ -38,8 +44,13 @@ pub fn check(sources: &mut Sources, loader: &dyn resolve::ModuleLoader) -> Check
         diagnostics.extend(check::check_file(&module.parsed.file, module.source));
     }
     resolve::check_template_references(&program, &mut diagnostics);
+    let project = lower::lower_program(&program, sources, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
-    CheckResult { diagnostics }
+    diagnostic::dedup(&mut diagnostics);
+    CheckResult {
+        diagnostics,
+        project,
+    }
 }
 
 /// Parses one text on its own, for tools that need only the tree.

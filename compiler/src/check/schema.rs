@@ -81,6 +81,16 @@ const JOB_ATTRIBUTES: &[Attribute] = &[
         "string",
         "the GitLab stage; derived from `needs` when absent",
     ),
+    attribute(
+        "checkout",
+        "bool",
+        "whether the job checks out the repository first (default `true`)",
+    ),
+    attribute(
+        "artifacts_from",
+        "list<job>",
+        "jobs whose artifacts are downloaded before the steps run; each must be in `needs`",
+    ),
 ];
 
 const STEP_ATTRIBUTES: &[Attribute] = &[

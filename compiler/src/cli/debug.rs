@@ -14,6 +14,11 @@ pub enum DebugCommand {
         /// The `.pipe` file.
         file: PathBuf,
     },
+    /// Print the typed IR of the pipelines in the given files, as JSON.
+    Ir {
+        /// The `.pipe` files or directories.
+        paths: Vec<PathBuf>,
+    },
 }
 
 pub fn run(command: &DebugCommand) -> Result<ExitCode, String> {
@@ -25,7 +30,23 @@ pub fn run(command: &DebugCommand) -> Result<ExitCode, String> {
             };
             let parsed = pipec::syntax::parse(&source.text, source.id);
             print_safely(&pipec::syntax::dump::dump(&parsed.file));
-            let failed = parsed
+            Ok(exit_code(&parsed.diagnostics))
+        }
+        DebugCommand::Ir { paths } => {
+            let files = inputs::find_pipe_files(paths)?;
+            let mut sources = inputs::load(&files)?;
+            let result = pipec::check(&mut sources, &inputs::FileLoader);
+            super::check::report(
+                &sources,
+                &result.diagnostics,
+                super::OutputFormat::Human,
+                super::ColorChoice::Auto,
+            );
+            let json = serde_json::to_string_pretty(&result.project)
+                .map_err(|error| format!("cannot serialise the IR: {error}"))?;
+            print_safely(&json);
+            print_safely("\n");
+            let failed = result
                 .diagnostics
                 .iter()
                 .any(|diagnostic| diagnostic.is_error());
@@ -35,5 +56,17 @@ pub fn run(command: &DebugCommand) -> Result<ExitCode, String> {
                 ExitCode::SUCCESS
             })
         }
+    }
+}
+
+/// 1 when any diagnostic is an error: the dump may be incomplete.
+fn exit_code(diagnostics: &[pipec::diagnostic::Diagnostic]) -> ExitCode {
+    if diagnostics
+        .iter()
+        .any(pipec::diagnostic::Diagnostic::is_error)
+    {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -88,6 +88,20 @@ codes! {
     UnknownMatrixKey = "E0214", Error, "unknown matrix key";
     /// `jobs.X.outputs.Y` naming no `output Y` of job X.
     UnknownOutput = "E0215", Error, "unknown job output";
+    /// A name in an expression that is no template parameter and no part of the runtime context.
+    UnknownName = "E0216", Error, "unknown name";
+    /// An argument that names no parameter of the template, or no input of the action.
+    UnknownArgument = "E0217", Error, "unknown argument";
+    /// A template instance without a value for a parameter that has no default.
+    MissingArgument = "E0218", Error, "missing argument";
+    /// A template that instantiates itself, directly or through others.
+    RecursiveTemplate = "E0219", Error, "recursive template";
+    /// A call of a function or method the language does not have.
+    UnknownFunction = "E0220", Error, "unknown function";
+    /// A parameter or input type that is not a type of the language.
+    UnknownType = "E0221", Error, "unknown type";
+    /// `steps.S.outputs.O` naming no earlier step `S`, or no output `O` of it.
+    UnknownStepOutput = "E0222", Error, "unknown step output";
     /// Jobs whose `needs` form a cycle.
     NeedsCycle = "E0301", Error, "cycle in needs";
     /// A job that lists itself in `needs`.
@@ -106,12 +120,24 @@ codes! {
     StatusPredicateOutsideCondition = "E0308", Error, "status predicate outside a condition";
     /// A literal attribute value of the wrong type.
     AttributeTypeMismatch = "E0309", Error, "attribute value of the wrong type";
+    /// An operator applied to values of types it does not take.
+    OperandTypeMismatch = "E0310", Error, "operand of the wrong type";
+    /// A runtime value where the value must be known when pipec runs.
+    NotConstant = "E0311", Error, "value not known at compile time";
+    /// A template or action argument of the wrong type.
+    ArgumentTypeMismatch = "E0312", Error, "argument of the wrong type";
+    /// A comparison with a value the other side can never have.
+    ComparisonNeverTrue = "E0313", Error, "comparison can never be true";
+    /// A number outside the range its attribute allows.
+    ValueOutOfRange = "E0334", Error, "value out of range";
     /// A declared secret that nothing uses.
     UnusedSecret = "W0101", Warning, "unused secret";
     /// An import that nothing in the file uses.
     UnusedImport = "W0102", Warning, "unused import";
     /// A schedule more frequent than GitHub's 5-minute minimum.
     ScheduleTooFrequent = "W0103", Warning, "schedule too frequent";
+    /// `uses = "owner/repo@ref"` with a tag or branch instead of a full commit SHA.
+    UnpinnedAction = "W0104", Warning, "action not pinned to a commit";
 }
 
 impl fmt::Display for Code {

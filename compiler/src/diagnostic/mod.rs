@@ -128,6 +128,17 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
+/// Drops a diagnostic that repeats the code and primary span of the one
+/// before it (after [`sort`]): the syntax-tree checks and the lowering can
+/// find the same mistake, and a user should read it once.
+pub fn dedup(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.dedup_by(|later, earlier| {
+        later.code == earlier.code
+            && later.primary.source == earlier.primary.source
+            && later.primary.span == earlier.primary.span
+    });
+}
+
 /// Counts of errors and warnings, for summaries and exit codes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {

@@ -1,0 +1,630 @@
+//! Phase 3, the IR: a checked pipeline, target-neutral and typed.
+//!
+//! The lowering (`crate::lower`) builds it from the syntax tree once every
+//! import is loaded, every template instantiated and every name resolved;
+//! the backends read nothing else (ARCHITECTURE.md, invariant 7). Every node
+//! keeps the [`Origin`] of the `.pipe` text it came from, so that a backend
+//! limit is reported at the line that caused it.
+//!
+//! What the IR holds is what the pipeline *means*, not how one CI service
+//! spells it: triggers with their filters, jobs with typed conditions, and
+//! deploys as strategies. `pipec debug ir FILE` prints it as JSON.
+
+pub mod expr;
+pub mod matrix;
+
+use serde::Serialize;
+
+pub use expr::{CompareOp, Context, Expr, ExprKind, Status, StringTest, TextPart};
+pub use matrix::{Matrix, MatrixAxis, MatrixCombination};
+
+use crate::span::{SourceId, Span};
+
+/// Where a node came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub source: SourceId,
+    pub span: Span,
+}
+
+/// Written as `source:start..end`, which keeps IR dumps readable.
+impl Serialize for Origin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&format_args!(
+            "{}:{}..{}",
+            self.source.0, self.span.start, self.span.end
+        ))
+    }
+}
+
+impl Origin {
+    pub fn new(source: SourceId, span: Span) -> Origin {
+        Origin { source, span }
+    }
+}
+
+/// Every pipeline of the files given to the compiler, in source order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Project {
+    pub pipelines: Vec<Pipeline>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pipeline {
+    /// The label: `pipeline ci` is `ci`; names the output files.
+    pub name: String,
+    /// The `name` attribute, shown by the CI service.
+    pub title: Option<String>,
+    /// The root file as the user named it, for the generated header.
+    pub source_file: String,
+    pub origin: Origin,
+    pub triggers: Triggers,
+    pub env: Vec<EnvVar>,
+    pub secrets: Vec<SecretDecl>,
+    /// Permissions asked for explicitly; backends add what jobs use.
+    pub permissions: Vec<Permission>,
+    pub concurrency: Option<Concurrency>,
+    pub jobs: Vec<Job>,
+    pub notifications: Vec<Notification>,
+    pub escapes: Escapes,
+}
+
+impl Pipeline {
+    pub fn job(&self, name: &str) -> Option<&Job> {
+        self.jobs.iter().find(|job| job.name == name)
+    }
+
+    /// The secret declared under `name`.
+    pub fn secret(&self, name: &str) -> Option<&SecretDecl> {
+        self.secrets.iter().find(|secret| secret.name == name)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Triggers {
+    pub push: Option<PushTrigger>,
+    pub pull_request: Option<PullRequestTrigger>,
+    pub schedules: Vec<Schedule>,
+    pub manual: Option<ManualTrigger>,
+}
+
+impl Triggers {
+    pub fn is_empty(&self) -> bool {
+        self.push.is_none()
+            && self.pull_request.is_none()
+            && self.schedules.is_empty()
+            && self.manual.is_none()
+    }
+}
+
+/// Branch and path filters; an empty list means "no filter".
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Filters {
+    pub branches: Vec<String>,
+    pub branches_ignore: Vec<String>,
+    pub paths: Vec<String>,
+    pub paths_ignore: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PushTrigger {
+    pub filters: Filters,
+    pub tags: Vec<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PullRequestTrigger {
+    /// `branches` filter the pull request's target branch.
+    pub filters: Filters,
+    /// Activity types (`opened`, `synchronize`, …); empty for the default.
+    pub types: Vec<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Schedule {
+    /// Five fields, checked.
+    pub cron: String,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ManualTrigger {
+    pub inputs: Vec<Input>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Input {
+    pub name: String,
+    pub ty: InputType,
+    /// The value on events other than a manual run, too.
+    pub default: Option<Literal>,
+    pub description: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputType {
+    String,
+    Bool,
+    Int,
+    Enum(Vec<String>),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Literal {
+    String(String),
+    Int(i64),
+    Bool(bool),
+}
+
+impl Literal {
+    /// The value as the text a CI variable would hold.
+    pub fn to_text(&self) -> String {
+        match self {
+            Literal::String(text) => text.clone(),
+            Literal::Int(value) => value.to_string(),
+            Literal::Bool(value) => value.to_string(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EnvVar {
+    pub name: String,
+    /// A string (possibly with runtime parts) or a secret.
+    pub value: Expr,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SecretDecl {
+    pub name: String,
+    pub description: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Permission {
+    /// `contents`, `packages`, `id-token`, …
+    pub scope: String,
+    /// `read`, `write` or `none`.
+    pub access: String,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Concurrency {
+    /// A string, possibly with runtime parts.
+    pub group: Expr,
+    pub cancel_in_progress: bool,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Job {
+    pub name: String,
+    pub origin: Origin,
+    /// `job x = T(…)`: the template and the call site.
+    pub instance_of: Option<TemplateInstance>,
+    pub needs: Vec<Need>,
+    /// When the job runs; `None` is "when everything it needs succeeded".
+    pub condition: Option<Expr>,
+    pub matrix: Option<Matrix>,
+    /// The container the steps run in.
+    pub image: Option<Expr>,
+    /// The machine label; `None` is each target's default Linux runner.
+    pub runner: Option<Expr>,
+    pub env: Vec<EnvVar>,
+    pub services: Vec<Service>,
+    pub caches: Vec<Cache>,
+    pub artifacts: Vec<Artifact>,
+    /// Jobs whose artifacts this job downloads before its steps.
+    pub artifacts_from: Vec<Need>,
+    /// Whether the job checks out the repository first (the lowering
+    /// adds the checkout step when the job has none of its own).
+    pub checkout: bool,
+    pub steps: Vec<Step>,
+    pub outputs: Vec<JobOutput>,
+    pub environment: Option<Environment>,
+    /// Milliseconds.
+    pub timeout: Option<u64>,
+    pub retry: Option<u32>,
+    pub allow_failure: bool,
+    pub interruptible: Option<bool>,
+    /// A GitLab stage asked for explicitly.
+    pub stage: Option<String>,
+    pub concurrency: Option<Concurrency>,
+    pub permissions: Vec<Permission>,
+    pub deploys: Vec<Deploy>,
+    pub resources: Option<Resources>,
+    pub escapes: Escapes,
+}
+
+impl Job {
+    /// A job with nothing in it yet, as the lowering starts one.
+    pub fn empty(name: String, origin: Origin) -> Job {
+        Job {
+            name,
+            origin,
+            instance_of: None,
+            needs: Vec::new(),
+            condition: None,
+            matrix: None,
+            image: None,
+            runner: None,
+            env: Vec::new(),
+            services: Vec::new(),
+            caches: Vec::new(),
+            artifacts: Vec::new(),
+            artifacts_from: Vec::new(),
+            checkout: true,
+            steps: Vec::new(),
+            outputs: Vec::new(),
+            environment: None,
+            timeout: None,
+            retry: None,
+            allow_failure: false,
+            interruptible: None,
+            stage: None,
+            concurrency: None,
+            permissions: Vec::new(),
+            deploys: Vec::new(),
+            resources: None,
+            escapes: Escapes::default(),
+        }
+    }
+
+    pub fn output(&self, name: &str) -> Option<&JobOutput> {
+        self.outputs.iter().find(|output| output.name == name)
+    }
+
+    /// The steps' expressions, conditions and the job's own, for analyses
+    /// that need every runtime value a job reads.
+    pub fn expressions(&self) -> Vec<&Expr> {
+        let mut found: Vec<&Expr> = Vec::new();
+        found.extend(&self.condition);
+        found.extend(&self.image);
+        found.extend(&self.runner);
+        found.extend(self.env.iter().map(|var| &var.value));
+        for service in &self.services {
+            found.push(&service.image);
+            found.extend(service.env.iter().map(|var| &var.value));
+        }
+        found.extend(self.caches.iter().map(|cache| &cache.key));
+        for step in &self.steps {
+            found.extend(&step.condition);
+            found.extend(step.env.iter().map(|var| &var.value));
+            match &step.action {
+                StepAction::Run { script, .. } => found.push(script),
+                StepAction::Checkout { with } | StepAction::Action { with, .. } => {
+                    found.extend(with.iter().map(|input| &input.value));
+                }
+            }
+        }
+        found.extend(self.outputs.iter().map(|output| &output.value));
+        if let Some(environment) = &self.environment {
+            found.extend(&environment.url);
+        }
+        for deploy in &self.deploys {
+            found.push(&deploy.image);
+            found.extend(deploy.env.iter().map(|var| &var.value));
+        }
+        found.extend(
+            self.concurrency
+                .iter()
+                .map(|concurrency| &concurrency.group),
+        );
+        found
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TemplateInstance {
+    /// As written at the call site: `security.bandit`.
+    pub template: String,
+    pub call: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Need {
+    pub job: String,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Service {
+    /// Also the host name the job reaches it by.
+    pub name: String,
+    pub image: Expr,
+    pub ports: Vec<u16>,
+    pub env: Vec<EnvVar>,
+    pub command: Vec<String>,
+    /// A command that exits 0 once the service is ready.
+    pub health: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Cache {
+    pub name: String,
+    pub paths: Vec<String>,
+    /// A string whose runtime parts may include `hash_files(…)`.
+    pub key: Expr,
+    pub restore_keys: Vec<String>,
+    pub policy: CachePolicy,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CachePolicy {
+    PullPush,
+    Pull,
+    Push,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Artifact {
+    pub name: String,
+    pub paths: Vec<String>,
+    /// Milliseconds; `None` is the CI service's default.
+    pub expire: Option<u64>,
+    pub when: ArtifactWhen,
+    pub report: Option<ReportKind>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArtifactWhen {
+    Success,
+    Failure,
+    Always,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportKind {
+    Junit,
+    Coverage,
+    Sarif,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Step {
+    /// Unique within the job; the id others read outputs through.
+    pub name: String,
+    pub origin: Origin,
+    pub condition: Option<Expr>,
+    pub env: Vec<EnvVar>,
+    pub action: StepAction,
+    /// Milliseconds.
+    pub timeout: Option<u64>,
+    pub continue_on_error: bool,
+    /// Names the step writes to `$PIPE_OUTPUT` (or the action's outputs read).
+    pub outputs: Vec<String>,
+    pub working_directory: Option<String>,
+    pub escapes: Escapes,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepAction {
+    /// A shell script; `script` is a string, possibly with runtime parts.
+    Run { script: Expr, shell: Option<String> },
+    /// Fetch the repository. Every target has its own way (GitHub's
+    /// checkout action, GitLab's clone before the script, a git clone in
+    /// Argo).
+    Checkout { with: Vec<ActionInput> },
+    /// A GitHub action, by full reference.
+    Action {
+        /// `owner/repo@sha`, or `owner/repo/path@sha`.
+        uses: String,
+        /// The release the SHA belongs to, from the binding's comment.
+        version: Option<String>,
+        with: Vec<ActionInput>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ActionInput {
+    pub name: String,
+    pub value: Expr,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct JobOutput {
+    pub name: String,
+    /// A string, usually `steps.S.outputs.O`.
+    pub value: Expr,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Environment {
+    pub name: String,
+    pub url: Option<Expr>,
+    pub tier: Option<String>,
+    pub approval: Option<Approval>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Approval {
+    pub reviewers: u32,
+    /// Milliseconds to wait before the job may start.
+    pub wait: Option<u64>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Deploy {
+    /// The service name: the Kubernetes object names derive from it.
+    pub service: String,
+    pub image: Expr,
+    pub port: Option<u16>,
+    pub replicas: u32,
+    pub health: Option<Health>,
+    pub strategy: Strategy,
+    pub namespace: Option<String>,
+    pub command: Vec<String>,
+    pub env: Vec<EnvVar>,
+    pub autoscale: Option<Autoscale>,
+    pub resources: Option<Resources>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Health {
+    Http { path: String, port: Option<u16> },
+    Tcp { port: Option<u16> },
+    Exec { command: Vec<String> },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Strategy {
+    Rolling {
+        max_surge: Amount,
+        max_unavailable: Amount,
+    },
+    BlueGreen {
+        /// Milliseconds the preview runs before promotion may happen.
+        preview_duration: Option<u64>,
+        /// Promote without the environment's approval.
+        auto_promote: bool,
+        /// Milliseconds the old version is kept after the switch.
+        scale_down_delay: Option<u64>,
+    },
+    Canary {
+        /// Traffic weights, strictly increasing, the last 100.
+        steps: Vec<f64>,
+        /// Milliseconds between steps.
+        pause: Option<u64>,
+        rollback: Vec<RollbackCondition>,
+    },
+}
+
+/// A count of pods or a percent of the replicas.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Amount {
+    Count(u32),
+    Percent(f64),
+}
+
+/// `error_rate > 1%`: abort and roll back when the metric crosses the
+/// threshold.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RollbackCondition {
+    pub metric: Metric,
+    pub threshold: Threshold,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    ErrorRate,
+    LatencyP50,
+    LatencyP90,
+    LatencyP95,
+    LatencyP99,
+}
+
+impl Metric {
+    pub const ALL: &'static [(&'static str, Metric)] = &[
+        ("error_rate", Metric::ErrorRate),
+        ("latency_p50", Metric::LatencyP50),
+        ("latency_p90", Metric::LatencyP90),
+        ("latency_p95", Metric::LatencyP95),
+        ("latency_p99", Metric::LatencyP99),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Metric::ALL
+            .iter()
+            .find(|(_, metric)| *metric == self)
+            .map_or("", |(name, _)| name)
+    }
+
+    /// Error rates are percents; latencies are durations.
+    pub fn is_latency(self) -> bool {
+        self != Metric::ErrorRate
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Threshold {
+    Percent(f64),
+    /// Milliseconds.
+    Duration(u64),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Autoscale {
+    pub min: u32,
+    pub max: u32,
+    pub cpu: Option<f64>,
+    pub memory: Option<f64>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Resources {
+    pub cpu: Option<String>,
+    pub memory: Option<String>,
+    pub cpu_limit: Option<String>,
+    pub memory_limit: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Notification {
+    /// `slack`.
+    pub channel: NotifyChannel,
+    /// The secret that holds the webhook URL.
+    pub webhook_secret: String,
+    pub when: Vec<Status>,
+    pub room: Option<String>,
+    pub message: Option<Expr>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyChannel {
+    Slack,
+}
+
+/// The contents of `github { … }`, `gitlab { … }` and `k8s { … }` blocks:
+/// keys merged into that target's output only.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Escapes {
+    pub github: Vec<(String, RawValue)>,
+    pub gitlab: Vec<(String, RawValue)>,
+    pub k8s: Vec<(String, RawValue)>,
+}
+
+impl Escapes {
+    pub fn is_empty(&self) -> bool {
+        self.github.is_empty() && self.gitlab.is_empty() && self.k8s.is_empty()
+    }
+}
+
+/// A literal value in an escape block, written to the output as it is.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawValue {
+    String(String),
+    Int(i64),
+    Bool(bool),
+    List(Vec<RawValue>),
+    Map(Vec<(String, RawValue)>),
+}

@@ -1,0 +1,1016 @@
+//! Lowering expressions: syntax → typed IR, with template parameters
+//! replaced by their arguments, names resolved and constants folded.
+
+use crate::check::suggest;
+use crate::diagnostic::{Code, Diagnostic, Edit, Label};
+use crate::ir::{CompareOp, Context, Expr, ExprKind, Metric, Origin, Status, StringTest, TextPart};
+use crate::lower::scope::Scope;
+use crate::lower::{Lowerer, context, fold};
+use crate::syntax::ast::{self, BinaryOp, LogicalOp, StringPart, UnaryOp};
+use crate::types::{Type, with_article};
+
+/// Where a value goes, for the wording of a type mismatch.
+#[derive(Clone, Copy, Debug)]
+pub enum Destination<'a> {
+    /// `name = value` in a block.
+    Attribute(&'a str),
+    /// An argument of a template or an input of an action.
+    Argument { callee: &'a str, parameter: &'a str },
+}
+
+impl Lowerer<'_> {
+    /// Lowers `expr`. `expected`, when known, decides how bare names read:
+    /// a job in `needs`, a status in `when`, a strategy in `strategy`.
+    pub(super) fn lower_expr(
+        &mut self,
+        expr: &ast::Expr,
+        scope: &Scope,
+        expected: Option<&Type>,
+    ) -> Expr {
+        let origin = Origin::new(scope.source, expr.span);
+        match &expr.kind {
+            ast::ExprKind::Int(value) => Expr::new(ExprKind::Int(*value), Type::Int, origin),
+            ast::ExprKind::Bool(value) => Expr::new(ExprKind::Bool(*value), Type::Bool, origin),
+            ast::ExprKind::Duration(value) => {
+                Expr::new(ExprKind::Duration(*value), Type::Duration, origin)
+            }
+            ast::ExprKind::Percent(value) => {
+                Expr::new(ExprKind::Percent(*value), Type::Percent, origin)
+            }
+            ast::ExprKind::String(literal) => self.lower_string(literal, scope, origin),
+            ast::ExprKind::List(elements) => {
+                let element_type = match expected {
+                    Some(Type::List(element)) => Some(element.as_ref()),
+                    Some(Type::Either(_, second)) => match second.as_ref() {
+                        Type::List(element) => Some(element.as_ref()),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let lowered: Vec<Expr> = elements
+                    .iter()
+                    .map(|element| self.lower_expr(element, scope, element_type))
+                    .collect();
+                let ty = list_type(&lowered);
+                Expr::new(ExprKind::List(lowered), ty, origin)
+            }
+            ast::ExprKind::Record(fields) => {
+                let lowered = self.lower_fields(fields, scope);
+                Expr::new(ExprKind::Record(lowered), Type::Record, origin)
+            }
+            ast::ExprKind::Path(path) => self.lower_path(path, scope, expected, origin),
+            ast::ExprKind::Call { callee, arguments } => {
+                self.lower_call(callee, arguments, scope, origin)
+            }
+            ast::ExprKind::Constructor { name, fields } => {
+                let name_text = name.dotted();
+                let lowered = if name_text == "canary" {
+                    fields
+                        .iter()
+                        .map(|field| {
+                            let field_scope = if field.key.name == "rollback" {
+                                scope.with_metrics()
+                            } else {
+                                scope.clone()
+                            };
+                            (
+                                field.key.name.clone(),
+                                self.lower_expr(&field.value, &field_scope, None),
+                            )
+                        })
+                        .collect()
+                } else {
+                    self.lower_fields(fields, scope)
+                };
+                let ty = match name_text.as_str() {
+                    "rolling" | "blue_green" | "canary" => Type::Strategy,
+                    _ => {
+                        self.report(unknown_function(scope, name, "constructor"));
+                        Type::Error
+                    }
+                };
+                Expr::new(
+                    ExprKind::Constructor {
+                        name: name_text,
+                        fields: lowered,
+                    },
+                    ty,
+                    origin,
+                )
+            }
+            ast::ExprKind::Unary { op, operand } => {
+                let lowered = self.lower_expr(operand, scope, None);
+                match op {
+                    UnaryOp::Not => {
+                        self.expect_operand(&lowered, &Type::Bool, "!");
+                        fold::not(lowered, origin)
+                    }
+                    UnaryOp::Negate => match lowered.kind {
+                        ExprKind::Int(value) => {
+                            Expr::new(ExprKind::Int(value.saturating_neg()), Type::Int, origin)
+                        }
+                        _ => {
+                            self.expect_operand(&lowered, &Type::Int, "-");
+                            Expr::error(origin)
+                        }
+                    },
+                }
+            }
+            ast::ExprKind::Binary { op, lhs, rhs } => {
+                self.lower_binary(*op, lhs, rhs, scope, origin)
+            }
+            ast::ExprKind::Logical { op, operands } => {
+                let lowered: Vec<Expr> = operands
+                    .iter()
+                    .map(|operand| {
+                        let value = self.lower_expr(operand, scope, Some(&Type::Bool));
+                        self.expect_operand(&value, &Type::Bool, op.symbol());
+                        value
+                    })
+                    .collect();
+                match op {
+                    LogicalOp::And => fold::all(lowered, origin),
+                    LogicalOp::Or => fold::any(lowered, origin),
+                }
+            }
+            ast::ExprKind::Paren(inner) => self.lower_expr(inner, scope, expected),
+            ast::ExprKind::Error => Expr::error(origin),
+        }
+    }
+
+    fn lower_fields(&mut self, fields: &[ast::Field], scope: &Scope) -> Vec<(String, Expr)> {
+        fields
+            .iter()
+            .map(|field| {
+                (
+                    field.key.name.clone(),
+                    self.lower_expr(&field.value, scope, None),
+                )
+            })
+            .collect()
+    }
+
+    /// A string with interpolations: constants are spliced into the text,
+    /// runtime values stay parts. A text holding a secret is a secret.
+    fn lower_string(
+        &mut self,
+        literal: &ast::StringLiteral,
+        scope: &Scope,
+        origin: Origin,
+    ) -> Expr {
+        let mut parts: Vec<TextPart> = Vec::new();
+        let mut secret = false;
+        for part in &literal.parts {
+            match part {
+                StringPart::Text { value, .. } => push_literal(&mut parts, value),
+                StringPart::Interpolation { expr, .. } => {
+                    let value = self.lower_expr(expr, scope, None);
+                    secret |= value.ty == Type::Secret;
+                    self.splice(&mut parts, value);
+                }
+            }
+        }
+        let ty = if secret { Type::Secret } else { Type::String };
+        match parts.as_slice() {
+            [] => Expr::new(ExprKind::String(String::new()), ty, origin),
+            [TextPart::Literal(text)] => Expr::new(ExprKind::String(text.clone()), ty, origin),
+            _ => Expr::new(ExprKind::Text(parts), ty, origin),
+        }
+    }
+
+    fn splice(&mut self, parts: &mut Vec<TextPart>, value: Expr) {
+        match value.kind {
+            ExprKind::String(text) => push_literal(parts, &text),
+            ExprKind::Int(number) => push_literal(parts, &number.to_string()),
+            ExprKind::Bool(flag) => push_literal(parts, if flag { "true" } else { "false" }),
+            ExprKind::Duration(milliseconds) => push_literal(parts, &format_duration(milliseconds)),
+            ExprKind::Percent(percent) => {
+                push_literal(parts, &format!("{}%", format_number(percent)))
+            }
+            ExprKind::Text(inner) => {
+                for part in inner {
+                    match part {
+                        TextPart::Literal(text) => push_literal(parts, &text),
+                        TextPart::Expr(expr) => parts.push(TextPart::Expr(expr)),
+                    }
+                }
+            }
+            ExprKind::List(_)
+            | ExprKind::Record(_)
+            | ExprKind::Constructor { .. }
+            | ExprKind::Job(_) => {
+                self.report(
+                    Diagnostic::new(
+                        Code::OperandTypeMismatch,
+                        format!("{} cannot be interpolated into a string", with_article(&value.ty)),
+                        Label::new(value.origin.source, value.origin.span, "not a single value"),
+                    )
+                    .with_help("interpolate one value; to pass several, use an attribute that takes a list"),
+                );
+                parts.push(TextPart::Expr(Expr::error(value.origin)));
+            }
+            ExprKind::Error => parts.push(TextPart::Expr(value)),
+            _ => {
+                parts.push(TextPart::Expr(value));
+            }
+        }
+    }
+
+    fn lower_path(
+        &mut self,
+        path: &ast::Path,
+        scope: &Scope,
+        expected: Option<&Type>,
+        origin: Origin,
+    ) -> Expr {
+        let names: Vec<&str> = path
+            .segments
+            .iter()
+            .map(|segment| segment.name.as_str())
+            .collect();
+        let context =
+            |context: Context, ty: Type| Expr::new(ExprKind::Context(context), ty, origin);
+        match names.as_slice() {
+            [name] => {
+                if let Some(value) = scope.parameter(name) {
+                    return value.clone();
+                }
+                if scope.metrics
+                    && let Some((_, metric)) = Metric::ALL.iter().find(|(known, _)| known == name)
+                {
+                    let ty = if metric.is_latency() {
+                        Type::Duration
+                    } else {
+                        Type::Percent
+                    };
+                    return Expr::new(ExprKind::Metric(*metric), ty, origin);
+                }
+                match (expected, *name) {
+                    (_, "event") => return context(Context::Event, context::event_type()),
+                    (Some(Type::Job), _) | (Some(Type::List(_)), _) if expects_jobs(expected) => {
+                        return Expr::new(ExprKind::Job((*name).to_owned()), Type::Job, origin);
+                    }
+                    (Some(Type::Status), "success" | "failure" | "always" | "cancelled") => {
+                        return Expr::new(
+                            ExprKind::Status(status_named(name)),
+                            Type::Status,
+                            origin,
+                        );
+                    }
+                    (Some(Type::Strategy), "rolling" | "blue_green" | "canary") => {
+                        return Expr::new(
+                            ExprKind::Constructor {
+                                name: (*name).to_owned(),
+                                fields: Vec::new(),
+                            },
+                            Type::Strategy,
+                            origin,
+                        );
+                    }
+                    _ => {}
+                }
+                self.report(self.unknown_name(path, scope, expected));
+                Expr::error(origin)
+            }
+            ["git" | "pr", field] => match context::fixed(names[0], field) {
+                Some((value, ty)) => context(value, ty),
+                None => {
+                    let segment = &path.segments[1];
+                    let mut diagnostic = Diagnostic::new(
+                        Code::UnknownName,
+                        format!("`{}` has no field `{field}`", names[0]),
+                        Label::new(
+                            scope.source,
+                            segment.span,
+                            "not part of the runtime context",
+                        ),
+                    );
+                    let fields: Vec<&str> = context::fields_of(names[0]).collect();
+                    if !suggest::offer(&mut diagnostic, field, &fields, scope.source, segment.span)
+                    {
+                        diagnostic = diagnostic.with_note(format!(
+                            "`{}` has {}",
+                            names[0],
+                            backticked(&fields)
+                        ));
+                    }
+                    self.report(diagnostic);
+                    Expr::error(origin)
+                }
+            },
+            ["inputs", name] => {
+                let Some(facts) = &scope.pipeline else {
+                    return context(Context::Input((*name).to_owned()), Type::Error);
+                };
+                match facts.inputs.iter().find(|(input, _)| input == name) {
+                    Some((_, ty)) => context(Context::Input((*name).to_owned()), ty.clone()),
+                    None => {
+                        let span = path.segments[1].span;
+                        let names: Vec<&str> = facts
+                            .inputs
+                            .iter()
+                            .map(|(input, _)| input.as_str())
+                            .collect();
+                        let mut diagnostic = Diagnostic::new(
+                            Code::UnknownInput,
+                            format!("unknown input `{name}`"),
+                            Label::new(scope.source, span, "not an input of `on manual`"),
+                        );
+                        if !suggest::offer(&mut diagnostic, name, &names, scope.source, span) {
+                            diagnostic = diagnostic.with_help(format!(
+                                "declare it in `on manual {{ input {name}: string }}`"
+                            ));
+                        }
+                        self.report(diagnostic);
+                        Expr::error(origin)
+                    }
+                }
+            }
+            ["matrix", key] => {
+                let span = path.segments[1].span;
+                match &scope.matrix_keys {
+                    Some(keys) if keys.iter().any(|known| known == key) => {}
+                    Some(keys) => {
+                        let mut diagnostic = Diagnostic::new(
+                            Code::UnknownMatrixKey,
+                            format!("unknown matrix key `{key}`"),
+                            Label::new(scope.source, span, "not a key of this job's `matrix`"),
+                        );
+                        if !suggest::offer(&mut diagnostic, key, keys.iter(), scope.source, span) {
+                            let names: Vec<&str> = keys.iter().map(String::as_str).collect();
+                            diagnostic = diagnostic
+                                .with_note(format!("the matrix has {}", backticked(&names)));
+                        }
+                        self.report(diagnostic);
+                        return Expr::error(origin);
+                    }
+                    // A template checked on its own does not know the job it lands in.
+                    None if scope.in_template && scope.pipeline.is_none() => {}
+                    None => {
+                        self.report(
+                            Diagnostic::new(
+                                Code::UnknownMatrixKey,
+                                format!("`matrix.{key}` outside a job with a matrix"),
+                                Label::new(scope.source, span, "no `matrix` block here"),
+                            )
+                            .with_help(format!("add `matrix {{ {key} = [...] }}` to the job")),
+                        );
+                        return Expr::error(origin);
+                    }
+                }
+                context(Context::Matrix((*key).to_owned()), Type::String)
+            }
+            ["secrets", name] => context(Context::Secret((*name).to_owned()), Type::Secret),
+            ["env", name] => context(Context::Env((*name).to_owned()), Type::String),
+            ["vars", name] => context(Context::Var((*name).to_owned()), Type::String),
+            ["jobs", job, "outputs", output] => context(
+                Context::JobOutput {
+                    job: (*job).to_owned(),
+                    output: (*output).to_owned(),
+                },
+                Type::String,
+            ),
+            ["steps", step, "outputs", output] => context(
+                Context::StepOutput {
+                    step: (*step).to_owned(),
+                    output: (*output).to_owned(),
+                },
+                Type::String,
+            ),
+            _ => {
+                self.report(self.unknown_name(path, scope, expected));
+                Expr::error(origin)
+            }
+        }
+    }
+
+    fn unknown_name(&self, path: &ast::Path, scope: &Scope, expected: Option<&Type>) -> Diagnostic {
+        let first = &path.segments[0];
+        let dotted = path.dotted();
+        let shape = match first.name.as_str() {
+            "jobs" => Some("`jobs.JOB.outputs.NAME`"),
+            "steps" => Some("`steps.STEP.outputs.NAME`"),
+            "inputs" | "matrix" | "secrets" | "env" | "vars" => Some("`ROOT.NAME`"),
+            _ => None,
+        };
+        if let Some(shape) = shape {
+            return Diagnostic::new(
+                Code::UnknownName,
+                format!("`{dotted}` is not a value of the runtime context"),
+                Label::new(scope.source, path.span, format!("expected {shape}")),
+            )
+            .with_help(shape.replace("ROOT", &first.name));
+        }
+        let mut candidates: Vec<&str> = scope
+            .parameters
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        candidates.extend(context::ROOTS);
+        if expected == Some(&Type::Status) {
+            candidates.extend(["success", "failure", "always", "cancelled"]);
+        }
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownName,
+            format!("unknown name `{}`", first.name),
+            Label::new(
+                scope.source,
+                first.span,
+                "not a parameter or a value of the runtime context",
+            ),
+        );
+        if !suggest::offer(
+            &mut diagnostic,
+            &first.name,
+            &candidates,
+            scope.source,
+            first.span,
+        ) {
+            diagnostic = diagnostic.with_note(
+                "names in expressions are template parameters or start with `git.`, `pr.`, `event`, `inputs.`, `matrix.`, `jobs.`, `steps.`, `env.`, `secrets.` or `vars.`",
+            );
+            if path.segments.len() == 1 {
+                diagnostic = diagnostic
+                    .with_help(format!("to write the text, quote it: `\"{}\"`", first.name));
+            }
+        }
+        diagnostic
+    }
+
+    fn lower_call(
+        &mut self,
+        callee: &ast::Path,
+        arguments: &[ast::Argument],
+        scope: &Scope,
+        origin: Origin,
+    ) -> Expr {
+        let names: Vec<&str> = callee
+            .segments
+            .iter()
+            .map(|segment| segment.name.as_str())
+            .collect();
+        match names.as_slice() {
+            [status @ ("success" | "failure" | "always" | "cancelled")] => {
+                self.expect_no_arguments(arguments, status, scope);
+                Expr::new(ExprKind::Status(status_named(status)), Type::Bool, origin)
+            }
+            ["hash_files"] => {
+                let mut globs = Vec::new();
+                for argument in arguments {
+                    let value = self.lower_expr(&argument.value, scope, Some(&Type::Glob));
+                    match value.as_str() {
+                        Some(text) => globs.push(text.to_owned()),
+                        None if value.ty == Type::Error || value.mentions_parameter() => {}
+                        None => self.report(not_constant(&value, "a `hash_files` pattern")),
+                    }
+                }
+                if arguments.is_empty() {
+                    self.report(
+                        Diagnostic::new(
+                            Code::MissingArgument,
+                            "`hash_files` needs at least one file pattern",
+                            Label::new(scope.source, origin.span, "no pattern"),
+                        )
+                        .with_help("name the files the key depends on: `hash_files(\"requirements*.txt\")`"),
+                    );
+                }
+                Expr::new(ExprKind::HashFiles(globs), Type::String, origin)
+            }
+            ["http" | "tcp" | "exec"] => {
+                let lowered = arguments
+                    .iter()
+                    .map(|argument| {
+                        let value = self.lower_expr(&argument.value, scope, None);
+                        match &argument.name {
+                            Some(name) => Expr::new(
+                                ExprKind::Record(vec![(name.name.clone(), value)]),
+                                Type::Record,
+                                Origin::new(scope.source, argument.span),
+                            ),
+                            None => value,
+                        }
+                    })
+                    .collect();
+                Expr::new(
+                    ExprKind::Call {
+                        function: names[0].to_owned(),
+                        arguments: lowered,
+                    },
+                    Type::Health,
+                    origin,
+                )
+            }
+            [.., method] if names.len() >= 2 => {
+                let Some(test) = string_test(method) else {
+                    self.report(unknown_function(scope, callee, "method"));
+                    return Expr::error(origin);
+                };
+                let receiver_path = ast::Path {
+                    segments: callee.segments[..callee.segments.len() - 1].to_vec(),
+                    span: callee.segments[0]
+                        .span
+                        .to(callee.segments[callee.segments.len() - 2].span),
+                };
+                let receiver_origin = Origin::new(scope.source, receiver_path.span);
+                let receiver = self.lower_path(&receiver_path, scope, None, receiver_origin);
+                self.expect_operand(&receiver, &Type::String, test.method_name());
+                let [argument] = arguments else {
+                    self.report(
+                        Diagnostic::new(
+                            Code::MissingArgument,
+                            format!("`{method}` takes one argument"),
+                            Label::new(
+                                scope.source,
+                                origin.span,
+                                format!("{} given", arguments.len()),
+                            ),
+                        )
+                        .with_help(format!(
+                            "write `{}.{method}(\"…\")`",
+                            receiver_path.dotted()
+                        )),
+                    );
+                    return Expr::error(origin);
+                };
+                let pattern = self.lower_expr(&argument.value, scope, Some(&Type::String));
+                self.expect_operand(&pattern, &Type::String, test.method_name());
+                if test == StringTest::Matches
+                    && pattern.as_str().is_none()
+                    && pattern.ty != Type::Error
+                    && !pattern.mentions_parameter()
+                {
+                    self.report(not_constant(&pattern, "the pattern of `matches`"));
+                }
+                fold::test(test, receiver, pattern, origin)
+            }
+            _ => {
+                self.report(unknown_function(scope, callee, "function"));
+                Expr::error(origin)
+            }
+        }
+    }
+
+    fn expect_no_arguments(&mut self, arguments: &[ast::Argument], name: &str, scope: &Scope) {
+        if let (Some(first), Some(last)) = (arguments.first(), arguments.last()) {
+            self.report(
+                Diagnostic::new(
+                    Code::UnknownArgument,
+                    format!("`{name}()` takes no arguments"),
+                    Label::new(scope.source, first.span.to(last.span), "remove these"),
+                )
+                .with_fix(
+                    "remove the arguments",
+                    vec![Edit {
+                        source: scope.source,
+                        span: first.span.to(last.span),
+                        replacement: String::new(),
+                    }],
+                ),
+            );
+        }
+    }
+
+    fn lower_binary(
+        &mut self,
+        op: BinaryOp,
+        lhs: &ast::Expr,
+        rhs: &ast::Expr,
+        scope: &Scope,
+        origin: Origin,
+    ) -> Expr {
+        let left = self.lower_expr(lhs, scope, None);
+        if op == BinaryOp::In {
+            let right = self.lower_expr(rhs, scope, None);
+            let ExprKind::List(candidates) = right.kind else {
+                if right.ty != Type::Error {
+                    self.report(Diagnostic::new(
+                        Code::OperandTypeMismatch,
+                        format!(
+                            "`in` needs a list on its right, found {}",
+                            with_article(&right.ty)
+                        ),
+                        Label::new(
+                            right.origin.source,
+                            right.origin.span,
+                            "expected a list such as `[\"main\", \"develop\"]`",
+                        ),
+                    ));
+                }
+                return Expr::error(origin);
+            };
+            for candidate in &candidates {
+                self.expect_comparable(&left, candidate, "in");
+            }
+            if let Some(text) = left.as_str() {
+                let found = candidates
+                    .iter()
+                    .any(|candidate| candidate.as_str() == Some(text));
+                if candidates
+                    .iter()
+                    .all(|candidate| candidate.as_str().is_some())
+                {
+                    return Expr::new(ExprKind::Bool(found), Type::Bool, origin);
+                }
+            }
+            return Expr::new(
+                ExprKind::OneOf {
+                    value: Box::new(left),
+                    candidates,
+                },
+                Type::Bool,
+                origin,
+            );
+        }
+        let compare_op = match op {
+            BinaryOp::Eq => CompareOp::Eq,
+            BinaryOp::NotEq => CompareOp::NotEq,
+            BinaryOp::Lt => CompareOp::Lt,
+            BinaryOp::Gt => CompareOp::Gt,
+            BinaryOp::LtEq => CompareOp::LtEq,
+            BinaryOp::GtEq => CompareOp::GtEq,
+            BinaryOp::In => CompareOp::Eq,
+        };
+        let right = self.lower_expr(rhs, scope, None);
+        if matches!(compare_op, CompareOp::Eq | CompareOp::NotEq) {
+            self.expect_comparable(&left, &right, op.symbol());
+        } else {
+            self.expect_ordered(&left, &right, op.symbol());
+        }
+        fold::compare(compare_op, left, right, origin)
+    }
+
+    /// `==`, `!=` and `in` compare values of one type; an enum-typed side
+    /// (such as `event`) is compared only with one of its values.
+    fn expect_comparable(&mut self, left: &Expr, right: &Expr, op: &str) {
+        if left.ty == Type::Error || right.ty == Type::Error {
+            return;
+        }
+        for (typed, literal) in [(left, right), (right, left)] {
+            if let Type::Enum(variants) = &typed.ty
+                && let Some(text) = literal.as_str()
+            {
+                if !variants.iter().any(|variant| variant == text) {
+                    let mut diagnostic = Diagnostic::new(
+                        Code::ComparisonNeverTrue,
+                        format!("{} is never `\"{text}\"`", describe(typed)),
+                        Label::new(
+                            literal.origin.source,
+                            literal.origin.span,
+                            "not one of its values",
+                        ),
+                    )
+                    .with_note(format!("it is one of {}", quoted(variants)));
+                    if let Some(suggestion) =
+                        suggest::closest(text, variants.iter().map(String::as_str))
+                    {
+                        diagnostic = diagnostic
+                            .with_help(format!("did you mean `\"{suggestion}\"`?"))
+                            .with_fix(
+                                format!("replace with `\"{suggestion}\"`"),
+                                vec![Edit {
+                                    source: literal.origin.source,
+                                    span: literal.origin.span,
+                                    replacement: format!("\"{suggestion}\""),
+                                }],
+                            );
+                    }
+                    self.report(diagnostic);
+                }
+                return;
+            }
+        }
+        let same = (left.ty.is_textual() && right.ty.is_textual()) || left.ty == right.ty;
+        if !same || matches!(left.ty, Type::List(_) | Type::Record | Type::Secret) {
+            let help = if left.ty == Type::Secret || right.ty == Type::Secret {
+                "secrets cannot be compared: the CI service hides their values"
+            } else {
+                "compare values of the same type; quote text: `\"…\"`"
+            };
+            self.report(mismatched_operands(left, right, op, help));
+        }
+    }
+
+    fn expect_ordered(&mut self, left: &Expr, right: &Expr, op: &str) {
+        if left.ty == Type::Error || right.ty == Type::Error {
+            return;
+        }
+        let ordered = matches!(left.ty, Type::Int | Type::Duration | Type::Percent);
+        if !ordered || left.ty != right.ty {
+            self.report(mismatched_operands(
+                left,
+                right,
+                op,
+                "`<`, `>`, `<=` and `>=` compare two ints, two durations or two percents",
+            ));
+        }
+    }
+
+    fn expect_operand(&mut self, value: &Expr, expected: &Type, op: &str) {
+        if !value.ty.is_assignable_to(expected) {
+            self.report(
+                Diagnostic::new(
+                    Code::OperandTypeMismatch,
+                    format!(
+                        "`{op}` expects {}, found {}",
+                        with_article(expected),
+                        with_article(&value.ty)
+                    ),
+                    Label::new(
+                        value.origin.source,
+                        value.origin.span,
+                        format!("expected {expected}"),
+                    ),
+                )
+                .with_help(match expected {
+                    Type::Bool => "conditions combine comparisons such as `git.branch == \"main\"`",
+                    _ => "use a value of the expected type",
+                }),
+            );
+        }
+    }
+
+    /// Reports when `value` cannot go to `destination`, which expects
+    /// `expected`; returns whether it fits.
+    pub(super) fn expect_type(
+        &mut self,
+        value: &Expr,
+        expected: &Type,
+        destination: Destination<'_>,
+    ) -> bool {
+        // A status predicate outside a condition is E0308, found on the syntax tree.
+        let takes_status = matches!(expected, Type::Bool | Type::Status)
+            || matches!(expected, Type::List(element) if **element == Type::Status);
+        if !takes_status && value.mentions_status() {
+            return false;
+        }
+        if let Type::List(element) = expected
+            && let ExprKind::List(elements) = &value.kind
+        {
+            let mut fits = true;
+            for element_value in elements {
+                fits &= self.expect_type(element_value, element, destination);
+            }
+            return fits;
+        }
+        if let Type::Enum(variants) = expected
+            && let Some(text) = value.as_str()
+        {
+            if variants.iter().any(|variant| variant == text) {
+                return true;
+            }
+            let mut diagnostic = Diagnostic::new(
+                code_for(destination),
+                format!(
+                    "{} expects one of {}, found `\"{text}\"`",
+                    destination_name(destination),
+                    quoted(variants)
+                ),
+                Label::new(
+                    value.origin.source,
+                    value.origin.span,
+                    "not one of the allowed values",
+                ),
+            );
+            if let Some(suggestion) = suggest::closest(text, variants.iter().map(String::as_str)) {
+                diagnostic = diagnostic
+                    .with_help(format!("did you mean `\"{suggestion}\"`?"))
+                    .with_fix(
+                        format!("replace with `\"{suggestion}\"`"),
+                        vec![Edit {
+                            source: value.origin.source,
+                            span: value.origin.span,
+                            replacement: format!("\"{suggestion}\""),
+                        }],
+                    );
+            }
+            self.report(diagnostic);
+            return false;
+        }
+        if value.ty.is_assignable_to(expected) {
+            return true;
+        }
+        let mut diagnostic = Diagnostic::new(
+            code_for(destination),
+            format!(
+                "{} expects {}, found {}",
+                destination_name(destination),
+                with_article(expected),
+                with_article(&value.ty)
+            ),
+            Label::new(
+                value.origin.source,
+                value.origin.span,
+                format!("expected {expected}"),
+            ),
+        );
+        let help = match (expected, &value.ty) {
+            (Type::Duration, Type::Int) => Some("write a unit: `30m`, `90s`, `2h`".to_owned()),
+            (Type::Percent, Type::Int) => Some("write a percent: `10%`".to_owned()),
+            (Type::Int | Type::Bool, Type::String) => Some("write the value without quotes".to_owned()),
+            (Type::String, Type::Int | Type::Bool) => Some("quote the value: `\"…\"`".to_owned()),
+            (Type::String | Type::Cron | Type::Glob, Type::Secret) => Some(
+                "a secret may only go into `env` values or inputs typed `secret`: set it in the `env` of the step and read the variable".to_owned(),
+            ),
+            (Type::Secret, Type::String) => Some(
+                "declare `secret NAME` in the pipeline, set its value in the CI service, and write `secrets.NAME` here".to_owned(),
+            ),
+            (Type::Bool, _) => Some("conditions are comparisons such as `git.branch == \"main\"`".to_owned()),
+            _ => None,
+        };
+        if let Some(help) = help {
+            diagnostic = diagnostic.with_help(help);
+        }
+        self.report(diagnostic);
+        false
+    }
+}
+
+fn mismatched_operands(left: &Expr, right: &Expr, op: &str, help: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::OperandTypeMismatch,
+        format!(
+            "`{op}` compares {} with {}",
+            with_article(&left.ty),
+            with_article(&right.ty)
+        ),
+        Label::new(
+            right.origin.source,
+            right.origin.span,
+            with_article(&right.ty),
+        ),
+    )
+    .with_secondary(Label::new(
+        left.origin.source,
+        left.origin.span,
+        with_article(&left.ty),
+    ))
+    .with_help(help)
+}
+
+fn code_for(destination: Destination<'_>) -> Code {
+    match destination {
+        Destination::Attribute(_) => Code::AttributeTypeMismatch,
+        Destination::Argument { .. } => Code::ArgumentTypeMismatch,
+    }
+}
+
+fn destination_name(destination: Destination<'_>) -> String {
+    match destination {
+        Destination::Attribute(name) => format!("`{name}`"),
+        Destination::Argument { callee, parameter } => {
+            format!("argument `{parameter}` of `{callee}`")
+        }
+    }
+}
+
+fn expects_jobs(expected: Option<&Type>) -> bool {
+    matches!(expected, Some(Type::Job))
+        || matches!(expected, Some(Type::List(element)) if **element == Type::Job)
+}
+
+fn status_named(name: &str) -> Status {
+    match name {
+        "failure" => Status::Failure,
+        "always" => Status::Always,
+        "cancelled" => Status::Cancelled,
+        _ => Status::Success,
+    }
+}
+
+fn string_test(method: &str) -> Option<StringTest> {
+    Some(match method {
+        "starts_with" => StringTest::StartsWith,
+        "ends_with" => StringTest::EndsWith,
+        "contains" => StringTest::Contains,
+        "matches" => StringTest::Matches,
+        _ => return None,
+    })
+}
+
+fn unknown_function(scope: &Scope, callee: &ast::Path, kind: &str) -> Diagnostic {
+    let name = callee
+        .segments
+        .last()
+        .map_or_else(String::new, |segment| segment.name.clone());
+    let span = callee
+        .segments
+        .last()
+        .map_or(callee.span, |segment| segment.span);
+    let known: &[&str] = match kind {
+        "method" => &["starts_with", "ends_with", "contains", "matches"],
+        "constructor" => &["rolling", "blue_green", "canary"],
+        _ => &[
+            "hash_files",
+            "success",
+            "failure",
+            "always",
+            "cancelled",
+            "http",
+            "tcp",
+            "exec",
+        ],
+    };
+    let mut diagnostic = Diagnostic::new(
+        Code::UnknownFunction,
+        format!("unknown {kind} `{name}`"),
+        Label::new(scope.source, span, format!("no {kind} of this name")),
+    );
+    if !suggest::offer(&mut diagnostic, &name, known, scope.source, span) {
+        diagnostic = diagnostic.with_note(format!("the {kind}s are {}", backticked(known)));
+    }
+    diagnostic
+}
+
+pub(super) fn not_constant(value: &Expr, what: &str) -> Diagnostic {
+    let reads = value.contexts().first().map(|context| {
+        format!(
+            "`{}` is known only when the pipeline runs",
+            context.describe()
+        )
+    });
+    let mut diagnostic = Diagnostic::new(
+        Code::NotConstant,
+        format!("{what} must be known at compile time"),
+        Label::new(
+            value.origin.source,
+            value.origin.span,
+            reads.unwrap_or_else(|| "not a constant".to_owned()),
+        ),
+    );
+    diagnostic = diagnostic.with_help("write the value itself, or pass it as a template argument");
+    diagnostic
+}
+
+fn list_type(elements: &[Expr]) -> Type {
+    let element = elements
+        .iter()
+        .map(|element| element.ty.clone())
+        .find(|ty| *ty != Type::Error)
+        .unwrap_or(Type::Error);
+    Type::list(element)
+}
+
+fn push_literal(parts: &mut Vec<TextPart>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    if let Some(TextPart::Literal(last)) = parts.last_mut() {
+        last.push_str(text);
+    } else {
+        parts.push(TextPart::Literal(text.to_owned()));
+    }
+}
+
+/// `90000` ms → `1m30s`.
+pub fn format_duration(milliseconds: u64) -> String {
+    if milliseconds == 0 {
+        return "0s".to_owned();
+    }
+    let mut rest = milliseconds;
+    let mut text = String::new();
+    for (unit, size) in [
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1_000),
+        ("ms", 1),
+    ] {
+        if rest >= size {
+            text.push_str(&format!("{}{unit}", rest / size));
+            rest %= size;
+        }
+    }
+    text
+}
+
+/// `80.0` → `80`, `2.5` → `2.5`.
+pub fn format_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+fn describe(expr: &Expr) -> String {
+    match &expr.kind {
+        ExprKind::Context(context) => format!("`{}`", context.describe()),
+        _ => "the value".to_owned(),
+    }
+}
+
+fn quoted(variants: &[String]) -> String {
+    variants
+        .iter()
+        .map(|variant| format!("`\"{variant}\"`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn backticked(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

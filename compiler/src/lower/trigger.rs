@@ -1,0 +1,201 @@
+//! Lowering `on` blocks: the events a pipeline runs for, their filters,
+//! schedules and typed manual inputs.
+
+use crate::check::suggest;
+use crate::diagnostic::{Code, Diagnostic, Label};
+use crate::ir::{
+    self, ExprKind, Filters, Input, InputType, Literal, ManualTrigger, Origin, PullRequestTrigger,
+    PushTrigger, Schedule,
+};
+use crate::lower::Lowerer;
+use crate::lower::context::EVENTS;
+use crate::lower::expr::Destination;
+use crate::lower::scope::Scope;
+use crate::syntax::ast::{Block, Item};
+use crate::types::Type;
+
+impl Lowerer<'_> {
+    pub(super) fn lower_trigger(
+        &mut self,
+        triggers: &mut ir::Triggers,
+        block: &Block,
+        scope: &Scope,
+    ) {
+        let Some(event) = &block.label else { return };
+        let origin = Origin::new(scope.source, block.span);
+        let items: &[Item] = block.body.as_ref().map_or(&[], |body| &body.items);
+        let mut filters = Filters::default();
+        let mut tags = Vec::new();
+        let mut types = Vec::new();
+        let mut crons = Vec::new();
+        let mut inputs = Vec::new();
+        for item in items {
+            match item {
+                Item::Attribute(attribute) => {
+                    let value = self.attribute_value(attribute, "on", scope);
+                    let name = attribute.key.name.as_str();
+                    let allowed = match event.name.as_str() {
+                        "push" => matches!(
+                            name,
+                            "branches" | "branches_ignore" | "tags" | "paths" | "paths_ignore"
+                        ),
+                        "pull_request" => {
+                            matches!(
+                                name,
+                                "branches" | "branches_ignore" | "paths" | "paths_ignore" | "types"
+                            )
+                        }
+                        "schedule" => name == "cron",
+                        _ => false,
+                    };
+                    if !allowed {
+                        if EVENTS.contains(&event.name.as_str()) {
+                            self.report(
+                                Diagnostic::new(
+                                    Code::UnknownAttribute,
+                                    format!("`on {}` does not take `{name}`", event.name),
+                                    Label::new(
+                                        scope.source,
+                                        attribute.key.span,
+                                        "not a filter of this event",
+                                    ),
+                                )
+                                .with_help(trigger_help(&event.name)),
+                            );
+                        }
+                        continue;
+                    }
+                    let what = format!("`{name}`");
+                    match name {
+                        "branches" => filters.branches = self.constant_strings(&value, &what),
+                        "branches_ignore" => {
+                            filters.branches_ignore = self.constant_strings(&value, &what)
+                        }
+                        "paths" => filters.paths = self.constant_strings(&value, &what),
+                        "paths_ignore" => {
+                            filters.paths_ignore = self.constant_strings(&value, &what)
+                        }
+                        "tags" => tags = self.constant_strings(&value, &what),
+                        "types" => types = self.constant_strings(&value, &what),
+                        "cron" => crons.extend(self.constant_string(&value, "a schedule")),
+                        _ => {}
+                    }
+                }
+                Item::Input(input) if event.name == "manual" => {
+                    if let Some(lowered) = self.lower_input(input, scope) {
+                        inputs.push(lowered);
+                    }
+                }
+                _ => {}
+            }
+        }
+        match event.name.as_str() {
+            "push" => {
+                triggers.push = Some(PushTrigger {
+                    filters,
+                    tags,
+                    origin,
+                })
+            }
+            "pull_request" => {
+                triggers.pull_request = Some(PullRequestTrigger {
+                    filters,
+                    types,
+                    origin,
+                })
+            }
+            "schedule" => {
+                if crons.is_empty() {
+                    self.report(
+                        Diagnostic::new(
+                            Code::MalformedBlock,
+                            "`on schedule` needs a `cron`",
+                            Label::new(origin.source, origin.span, "when should it run?"),
+                        )
+                        .with_help("add `cron = \"0 2 * * *\"` (every day at 02:00 UTC)"),
+                    );
+                }
+                triggers
+                    .schedules
+                    .extend(crons.into_iter().map(|cron| Schedule { cron, origin }));
+            }
+            "manual" => triggers.manual = Some(ManualTrigger { inputs, origin }),
+            other => {
+                let mut diagnostic = Diagnostic::new(
+                    Code::UnknownBlock,
+                    format!("unknown trigger `{other}`"),
+                    Label::new(scope.source, event.span, "not an event"),
+                );
+                if !suggest::offer(&mut diagnostic, other, EVENTS, scope.source, event.span) {
+                    diagnostic = diagnostic.with_note(
+                        "the events are `push`, `pull_request`, `schedule` and `manual`",
+                    );
+                }
+                self.report(diagnostic);
+            }
+        }
+    }
+
+    fn lower_input(&mut self, input: &crate::syntax::ast::Input, scope: &Scope) -> Option<Input> {
+        let declared = self.declared_type(&input.ty, scope.source);
+        let origin = Origin::new(scope.source, input.span);
+        let ty = match &declared {
+            Type::String => InputType::String,
+            Type::Bool => InputType::Bool,
+            Type::Int => InputType::Int,
+            Type::Enum(variants) => InputType::Enum(variants.clone()),
+            Type::Error => return None,
+            other => {
+                self.report(
+                    Diagnostic::new(
+                        Code::AttributeTypeMismatch,
+                        format!("a manual input cannot be {}", crate::types::with_article(other)),
+                        Label::new(scope.source, input.ty.span, "not an input type"),
+                    )
+                    .with_help("inputs are `string`, `bool`, `int` or `enum(\"a\", \"b\")`: what a person can type in a form"),
+                );
+                return None;
+            }
+        };
+        let default = input.default.as_ref().and_then(|default| {
+            let value = self.lower_expr(default, scope, Some(&declared));
+            if !self.expect_type(&value, &declared, Destination::Attribute(&input.name.name)) {
+                return None;
+            }
+            match value.kind {
+                ExprKind::String(text) => Some(Literal::String(text)),
+                ExprKind::Int(number) => Some(Literal::Int(number)),
+                ExprKind::Bool(flag) => Some(Literal::Bool(flag)),
+                _ => {
+                    self.report(crate::lower::expr::not_constant(
+                        &value,
+                        "an input's default",
+                    ));
+                    None
+                }
+            }
+        });
+        let body: &[Item] = input.body.as_ref().map_or(&[], |body| &body.items);
+        let description = self.description(body, "input", scope);
+        Some(Input {
+            name: input.name.name.clone(),
+            ty,
+            default,
+            description,
+            origin,
+        })
+    }
+}
+
+fn trigger_help(event: &str) -> &'static str {
+    match event {
+        "push" => {
+            "`on push` takes `branches`, `branches_ignore`, `tags`, `paths` and `paths_ignore`"
+        }
+        "pull_request" => {
+            "`on pull_request` takes `branches`, `branches_ignore`, `paths`, `paths_ignore` and `types`"
+        }
+        "schedule" => "`on schedule` takes `cron`",
+        _ => "`on manual` takes `input NAME: TYPE = default` lines",
+    }
+}
