@@ -6,6 +6,7 @@
 //! diagnostics; see `ARCHITECTURE.md` beside this crate for the phase diagram
 //! and the invariants.
 
+pub mod backend;
 pub mod check;
 pub mod cycles;
 pub mod diagnostic;
@@ -50,6 +51,50 @@ pub fn check(sources: &mut Sources, loader: &dyn resolve::ModuleLoader) -> Check
     CheckResult {
         diagnostics,
         project,
+    }
+}
+
+/// The outcome of a build: diagnostics, and the generated files of each
+/// target when there were no errors.
+#[derive(Debug)]
+pub struct BuildResult {
+    pub diagnostics: Vec<Diagnostic>,
+    pub generated: Vec<(backend::Target, backend::Generated)>,
+}
+
+/// Checks the sources and, when there is no error, runs the backend of
+/// each target. Nothing is generated when any diagnostic is an error.
+pub fn build(
+    sources: &mut Sources,
+    loader: &dyn resolve::ModuleLoader,
+    targets: &[backend::Target],
+) -> BuildResult {
+    let checked = check(sources, loader);
+    if checked.diagnostics.iter().any(Diagnostic::is_error) {
+        return BuildResult {
+            diagnostics: checked.diagnostics,
+            generated: Vec::new(),
+        };
+    }
+    let context = backend::BuildContext {
+        input_hash: backend::input_hash(
+            sources
+                .iter()
+                .map(|file| (file.name.as_str(), file.text.as_str())),
+        ),
+    };
+    let generated = targets
+        .iter()
+        .map(|&target| {
+            (
+                target,
+                backend::generate(&checked.project, target, &context),
+            )
+        })
+        .collect();
+    BuildResult {
+        diagnostics: checked.diagnostics,
+        generated,
     }
 }
 

@@ -319,6 +319,11 @@ pub const BLOCKS: &[BlockSchema] = &[
             ),
             attribute("namespace", "string", "the Kubernetes namespace"),
             attribute("command", "list<string>", "the container's command"),
+            attribute(
+                "kubeconfig",
+                "secret",
+                "the kubeconfig the CI job deploys with (default: the runner's own access)",
+            ),
         ]),
         doc: "a service deployed to Kubernetes by this job",
     },

@@ -3,8 +3,10 @@
 //! Exit codes: 0 success, 1 diagnostics with errors (or warnings under
 //! `--deny-warnings`), 2 usage or I/O problems.
 
+mod build;
 mod check;
 mod debug;
+mod diff;
 mod explain;
 mod inputs;
 
@@ -34,6 +36,11 @@ enum Command {
         after_help = "Examples:\n  pipec check\n  pipec check pipelines/ --deny-warnings\n  pipec check ci.pipe --format github   # annotations in a GitHub Actions job"
     )]
     Check(check::CheckArgs),
+    /// Compile `.pipe` files into GitHub Actions, GitLab CI and Kubernetes files.
+    #[command(
+        after_help = "Examples:\n  pipec build                          write every target under the repository root\n  pipec build ci.pipe --target github\n  pipec build --check                  exit 1 if a generated file is missing or stale"
+    )]
+    Build(build::BuildArgs),
     /// Explain an error or warning code, with an example and the fix.
     #[command(after_help = "Examples:\n  pipec explain E0101\n  pipec explain --list")]
     Explain(explain::ExplainArgs),
@@ -76,6 +83,7 @@ pub fn run() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Check(arguments) => check::run(&arguments),
+        Command::Build(arguments) => build::run(&arguments),
         Command::Explain(arguments) => explain::run(&arguments),
         Command::Debug(command) => debug::run(&command),
     };

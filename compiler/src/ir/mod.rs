@@ -476,6 +476,9 @@ pub struct Deploy {
     pub env: Vec<EnvVar>,
     pub autoscale: Option<Autoscale>,
     pub resources: Option<Resources>,
+    /// The secret holding the kubeconfig the CI job deploys with; `None`
+    /// uses the runner's own access to the cluster.
+    pub kubeconfig: Option<String>,
     pub origin: Origin,
 }
 

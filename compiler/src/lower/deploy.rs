@@ -52,6 +52,7 @@ impl Lowerer<'_> {
             env: Vec::new(),
             autoscale: None,
             resources: None,
+            kubeconfig: None,
             origin,
         };
         let mut has_image = false;
@@ -85,6 +86,12 @@ impl Lowerer<'_> {
                             deploy.namespace = self.constant_string(&value, "`namespace`")
                         }
                         "command" => deploy.command = self.constant_strings(&value, "a command"),
+                        "kubeconfig" => {
+                            if let ExprKind::Context(crate::ir::Context::Secret(name)) = &value.kind
+                            {
+                                deploy.kubeconfig = Some(name.clone());
+                            }
+                        }
                         _ => {}
                     }
                 }

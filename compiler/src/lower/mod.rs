@@ -35,6 +35,7 @@ use crate::resolve::Program;
 use crate::source::Sources;
 use crate::span::{SourceId, Span};
 
+pub use expr::{format_duration, format_number};
 pub use scope::Scope;
 
 /// Lowers every pipeline of the program's root files. Diagnostics found on

@@ -1,0 +1,119 @@
+//! Triggers → the workflow's `on:`.
+
+use crate::backend::yaml::Yaml;
+use crate::ir::{Filters, InputType, Literal, Triggers};
+
+pub fn on(triggers: &Triggers) -> Yaml {
+    let mut on = Yaml::map();
+    if let Some(push) = &triggers.push {
+        let mut event = Yaml::map();
+        // A push with only tag filters must not run for branches, and one
+        // with only branch filters not for tags: GitHub does exactly that
+        // when just one of the two is given.
+        filters(&mut event, &push.filters, "branches");
+        if !push.tags.is_empty() {
+            event.insert("tags", strings(&push.tags));
+        }
+        paths(&mut event, &push.filters);
+        on.insert("push", event);
+    }
+    if let Some(pull_request) = &triggers.pull_request {
+        let mut event = Yaml::map();
+        filters(&mut event, &pull_request.filters, "branches");
+        paths(&mut event, &pull_request.filters);
+        if !pull_request.types.is_empty() {
+            event.insert("types", strings(&pull_request.types));
+        }
+        on.insert("pull_request", event);
+    }
+    if !triggers.schedules.is_empty() {
+        on.insert(
+            "schedule",
+            Yaml::Seq(
+                triggers
+                    .schedules
+                    .iter()
+                    .map(|schedule| {
+                        let mut entry = Yaml::map();
+                        entry.insert("cron", Yaml::str(schedule.cron.clone()));
+                        entry
+                    })
+                    .collect(),
+            ),
+        );
+    }
+    if let Some(manual) = &triggers.manual {
+        let mut event = Yaml::map();
+        if !manual.inputs.is_empty() {
+            let mut inputs = Yaml::map();
+            for input in &manual.inputs {
+                let mut entry = Yaml::map();
+                entry.insert(
+                    "description",
+                    Yaml::str(
+                        input
+                            .description
+                            .clone()
+                            .unwrap_or_else(|| input.name.clone()),
+                    ),
+                );
+                entry.insert("required", Yaml::Bool(input.default.is_none()));
+                match &input.ty {
+                    InputType::String => entry.insert("type", Yaml::str("string")),
+                    InputType::Bool => entry.insert("type", Yaml::str("boolean")),
+                    InputType::Int => entry.insert("type", Yaml::str("number")),
+                    InputType::Enum(variants) => {
+                        entry.insert("type", Yaml::str("choice"));
+                        entry.insert("options", strings(variants));
+                    }
+                }
+                if let Some(default) = &input.default {
+                    entry.insert(
+                        "default",
+                        match default {
+                            Literal::String(text) => Yaml::str(text.clone()),
+                            Literal::Int(number) => Yaml::Int(*number),
+                            Literal::Bool(flag) => Yaml::Bool(*flag),
+                        },
+                    );
+                }
+                inputs.insert(input.name.clone(), entry);
+            }
+            event.insert("inputs", inputs);
+        }
+        on.insert("workflow_dispatch", event);
+    }
+    on
+}
+
+/// `branches` and `branches-ignore` may not both be given for one event:
+/// then the ignored patterns become `!` entries of `branches`.
+fn filters(event: &mut Yaml, filters: &Filters, key: &str) {
+    both(event, &filters.branches, &filters.branches_ignore, key);
+}
+
+fn paths(event: &mut Yaml, filters: &Filters) {
+    both(event, &filters.paths, &filters.paths_ignore, "paths");
+}
+
+fn both(event: &mut Yaml, included: &[String], ignored: &[String], key: &str) {
+    match (included.is_empty(), ignored.is_empty()) {
+        (true, true) => {}
+        (false, true) => event.insert(key, strings(included)),
+        (true, false) => event.insert(format!("{key}-ignore"), strings(ignored)),
+        (false, false) => {
+            let mut patterns: Vec<String> = included.to_vec();
+            patterns.extend(ignored.iter().map(|pattern| format!("!{pattern}")));
+            event.insert(key, strings(&patterns));
+        }
+    }
+}
+
+pub fn strings(values: &[String]) -> Yaml {
+    Yaml::Seq(
+        values
+            .iter()
+            .map(|value| Yaml::str(value.clone()))
+            .collect(),
+    )
+}

@@ -1,0 +1,134 @@
+//! Names every backend derives the same way: environment variables for
+//! runtime values, Kubernetes object names, the paths of deploy manifests,
+//! and the placeholders a manifest holds for what is known only at run time.
+//! Keeping them here is what makes the three targets agree.
+
+use crate::ir::{Context, Deploy, Expr, ExprKind, Job, TextPart};
+
+/// The environment variable a runtime value is passed to scripts in:
+/// `git.sha` is `GIT_SHA`, `matrix.python` is `MATRIX_PYTHON`.
+pub fn env_name(context: &Context) -> String {
+    match context {
+        // These already are environment variables of that name.
+        Context::Env(name) | Context::Secret(name) => name.clone(),
+        other => screaming(&other.describe()),
+    }
+}
+
+/// `jobs.build.outputs.image-tag` → `JOBS_BUILD_OUTPUTS_IMAGE_TAG`.
+pub fn screaming(text: &str) -> String {
+    text.chars()
+        .map(|character| {
+            if character.is_ascii_alphanumeric() {
+                character.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// A valid DNS-1123 label from a `.pipe` name: lower case, `_` to `-`,
+/// at most 63 characters, no `-` at either end.
+pub fn dns_label(name: &str) -> String {
+    let mut label: String = name
+        .chars()
+        .map(|character| match character {
+            'A'..='Z' => character.to_ascii_lowercase(),
+            'a'..='z' | '0'..='9' => character,
+            _ => '-',
+        })
+        .collect();
+    label.truncate(63);
+    let trimmed = label.trim_matches('-');
+    if trimmed.is_empty() {
+        "pipe".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+/// The environment a deploy goes to: the job's, or `default`.
+pub fn environment_of(job: &Job) -> String {
+    job.environment.as_ref().map_or_else(
+        || "default".to_owned(),
+        |environment| dns_label(&environment.name),
+    )
+}
+
+/// Where the Kubernetes backend writes a deploy's manifests, relative to
+/// the output directory; the CI deploy jobs apply this file.
+pub fn manifest_path(job: &Job, deploy: &Deploy) -> String {
+    format!(
+        "k8s/{}/{}.yaml",
+        environment_of(job),
+        dns_label(&deploy.service)
+    )
+}
+
+/// The namespace a deploy goes to: its own, or the environment's name.
+pub fn namespace_of(job: &Job, deploy: &Deploy) -> String {
+    deploy
+        .namespace
+        .clone()
+        .unwrap_or_else(|| environment_of(job))
+}
+
+/// The image of a deploy as the manifest holds it: literal text, with each
+/// runtime part as a `${NAME}` placeholder, and the runtime values the
+/// placeholders stand for (which the deploy step exports before applying).
+pub fn image_template(image: &Expr) -> (String, Vec<(String, Expr)>) {
+    match &image.kind {
+        ExprKind::String(text) => (text.clone(), Vec::new()),
+        ExprKind::Text(parts) => {
+            let mut text = String::new();
+            let mut values: Vec<(String, Expr)> = Vec::new();
+            for part in parts {
+                match part {
+                    TextPart::Literal(literal) => text.push_str(literal),
+                    TextPart::Expr(expr) => {
+                        let name = match &expr.kind {
+                            ExprKind::Context(context) => env_name(context),
+                            _ => format!("PIPE_VALUE_{}", values.len() + 1),
+                        };
+                        text.push_str("${");
+                        text.push_str(&name);
+                        text.push('}');
+                        if !values.iter().any(|(existing, _)| *existing == name) {
+                            values.push((name, expr.clone()));
+                        }
+                    }
+                }
+            }
+            (text, values)
+        }
+        _ => (String::new(), Vec::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_lower_case_hyphenated_and_bounded() {
+        assert_eq!(dns_label("Model_API"), "model-api");
+        assert_eq!(dns_label("_x_"), "x");
+        assert_eq!(dns_label(&"a".repeat(80)).len(), 63);
+        assert_eq!(dns_label("__"), "pipe");
+    }
+
+    #[test]
+    fn runtime_values_get_screaming_snake_case_names() {
+        assert_eq!(env_name(&Context::Sha), "GIT_SHA");
+        assert_eq!(env_name(&Context::Matrix("python".into())), "MATRIX_PYTHON");
+        assert_eq!(
+            env_name(&Context::JobOutput {
+                job: "build".into(),
+                output: "image-tag".into()
+            }),
+            "JOBS_BUILD_OUTPUTS_IMAGE_TAG"
+        );
+        assert_eq!(env_name(&Context::Secret("TOKEN".into())), "TOKEN");
+    }
+}

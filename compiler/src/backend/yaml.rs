@@ -1,0 +1,475 @@
+//! A purpose-built YAML writer for the backends.
+//!
+//! Backends build a [`Yaml`] tree and [`render`] writes it the way a careful
+//! person would: block style, two-space indentation, keys in the order
+//! given, strings plain where YAML reads them back as the same string and
+//! quoted where it would not (`"3.12"`, `"on"`, `"0644"`), scripts as
+//! literal block scalars. The output is read back by a YAML parser in the
+//! tests to prove it means what the tree says.
+//!
+//! A generic serializer is not used: it would neither choose block scalars
+//! for scripts nor keep comments, and it sits on the hot path of a build.
+
+/// A YAML document tree.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Yaml {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// A number written as given (`0.5`); never quoted.
+    Number(String),
+    Str(String),
+    Seq(Vec<Yaml>),
+    Map(Vec<(String, Yaml)>),
+    /// A scalar followed by ` # comment` on its line.
+    Commented(Box<Yaml>, String),
+}
+
+impl Yaml {
+    pub fn str(text: impl Into<String>) -> Yaml {
+        Yaml::Str(text.into())
+    }
+
+    /// An empty mapping to push entries into.
+    pub fn map() -> Yaml {
+        Yaml::Map(Vec::new())
+    }
+
+    /// Adds `key: value` to a mapping (no effect on other nodes).
+    pub fn insert(&mut self, key: impl Into<String>, value: Yaml) {
+        if let Yaml::Map(entries) = self {
+            entries.push((key.into(), value));
+        }
+    }
+
+    /// Adds `key: value` unless `value` is `None`.
+    pub fn insert_some(&mut self, key: impl Into<String>, value: Option<Yaml>) {
+        if let Some(value) = value {
+            self.insert(key, value);
+        }
+    }
+
+    pub fn is_empty_collection(&self) -> bool {
+        match self {
+            Yaml::Seq(items) => items.is_empty(),
+            Yaml::Map(entries) => entries.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The value under `key` of a mapping.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Yaml> {
+        match self {
+            Yaml::Map(entries) => entries
+                .iter_mut()
+                .find(|(existing, _)| existing == key)
+                .map(|(_, value)| value),
+            _ => None,
+        }
+    }
+}
+
+/// Writes `documents` as one YAML stream, separated by `---`, after a
+/// leading comment block (`header`, one `# ` line per line).
+pub fn render(header: &str, documents: &[Yaml]) -> String {
+    render_with_plain_keys(header, documents, &[])
+}
+
+/// As [`render`], but the keys in `plain_keys` are written unquoted even
+/// where YAML 1.1 would read them as booleans: GitHub's `on:` is read by
+/// GitHub's own parser as the string it is, and everyone writes it plain.
+pub fn render_with_plain_keys(header: &str, documents: &[Yaml], plain_keys: &[&str]) -> String {
+    let mut writer = Writer {
+        out: String::with_capacity(4096),
+        plain_keys,
+    };
+    for line in header.lines() {
+        if line.is_empty() {
+            writer.out.push_str("#\n");
+        } else {
+            writer.out.push_str("# ");
+            writer.out.push_str(line);
+            writer.out.push('\n');
+        }
+    }
+    for (index, document) in documents.iter().enumerate() {
+        if index > 0 || !header.is_empty() {
+            writer.out.push_str("---\n");
+        }
+        writer.document(document);
+    }
+    writer.out
+}
+
+struct Writer<'a> {
+    out: String,
+    plain_keys: &'a [&'a str],
+}
+
+impl Writer<'_> {
+    fn document(&mut self, document: &Yaml) {
+        match document {
+            Yaml::Map(entries) if !entries.is_empty() => self.map(entries, 0),
+            Yaml::Seq(items) if !items.is_empty() => self.seq(items, 0),
+            scalar => {
+                self.inline(scalar, 0);
+                self.out.push('\n');
+            }
+        }
+    }
+
+    fn indent(&mut self, level: usize) {
+        for _ in 0..level {
+            self.out.push_str("  ");
+        }
+    }
+
+    fn map(&mut self, entries: &[(String, Yaml)], level: usize) {
+        for (index, (key, value)) in entries.iter().enumerate() {
+            if index > 0 {
+                self.indent(level);
+            }
+            if self.plain_keys.contains(&key.as_str()) {
+                self.out.push_str(key);
+            } else {
+                write_string(&mut self.out, key);
+            }
+            self.value_after_key(value, level);
+        }
+    }
+
+    fn value_after_key(&mut self, value: &Yaml, level: usize) {
+        match value {
+            Yaml::Map(entries) if !entries.is_empty() => {
+                self.out.push_str(":\n");
+                self.indent(level + 1);
+                self.map(entries, level + 1);
+            }
+            Yaml::Seq(items) if !items.is_empty() => {
+                self.out.push_str(":\n");
+                self.indent(level + 1);
+                self.seq(items, level + 1);
+            }
+            scalar => {
+                self.out.push(':');
+                if !matches!(scalar, Yaml::Str(text) if is_block(text)) {
+                    self.out.push(' ');
+                }
+                self.inline(scalar, level + 1);
+                self.out.push('\n');
+            }
+        }
+    }
+
+    fn seq(&mut self, items: &[Yaml], level: usize) {
+        for (index, item) in items.iter().enumerate() {
+            if index > 0 {
+                self.indent(level);
+            }
+            match item {
+                Yaml::Map(entries) if !entries.is_empty() => {
+                    self.out.push_str("- ");
+                    self.map(entries, level + 1);
+                }
+                Yaml::Seq(inner) if !inner.is_empty() => {
+                    self.out.push_str("- ");
+                    self.seq(inner, level + 1);
+                }
+                scalar => {
+                    self.out.push('-');
+                    if !matches!(scalar, Yaml::Str(text) if is_block(text)) {
+                        self.out.push(' ');
+                    }
+                    self.inline(scalar, level + 1);
+                    self.out.push('\n');
+                }
+            }
+        }
+    }
+
+    /// Writes a scalar or an empty collection; `level` is the indentation
+    /// of a block scalar's lines.
+    fn inline(&mut self, value: &Yaml, level: usize) {
+        match value {
+            Yaml::Null => self.out.push_str("null"),
+            Yaml::Bool(flag) => self.out.push_str(if *flag { "true" } else { "false" }),
+            Yaml::Int(number) => self.out.push_str(&number.to_string()),
+            Yaml::Number(text) => self.out.push_str(text),
+            Yaml::Str(text) if is_block(text) => self.block(text, level),
+            Yaml::Str(text) => write_string(&mut self.out, text),
+            Yaml::Seq(_) => self.out.push_str("[]"),
+            Yaml::Map(_) => self.out.push_str("{}"),
+            Yaml::Commented(inner, comment) => {
+                self.inline(inner, level);
+                self.out.push_str(" # ");
+                self.out.push_str(comment);
+            }
+        }
+    }
+
+    /// `|`, `|-` or `|+` with the lines indented one level below the key;
+    /// an indentation indicator when the first line starts with a space.
+    fn block(&mut self, text: &str, level: usize) {
+        self.out.push_str(" |");
+        if text.starts_with(' ') {
+            self.out.push('2');
+        }
+        let trailing_newlines = text.len() - text.trim_end_matches('\n').len();
+        match trailing_newlines {
+            0 => self.out.push('-'),
+            1 => {}
+            _ => self.out.push('+'),
+        }
+        self.out.push('\n');
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        for line in body.split('\n') {
+            if !line.is_empty() {
+                self.indent(level);
+                self.out.push_str(line);
+            }
+            self.out.push('\n');
+        }
+        // The caller writes the line break after the scalar.
+        self.out.pop();
+    }
+}
+
+/// Multi-line text that a literal block scalar can hold exactly.
+fn is_block(text: &str) -> bool {
+    text.contains('\n')
+        && !text.chars().any(|character| {
+            (character.is_control() && character != '\n' && character != '\t')
+                || character == '\u{feff}'
+        })
+        && !text
+            .lines()
+            .any(|line| line.ends_with(' ') || line.ends_with('\t'))
+        && !text.starts_with('\n')
+}
+
+fn write_string(out: &mut String, text: &str) {
+    if is_plain_safe(text) {
+        out.push_str(text);
+    } else if !text
+        .chars()
+        .any(|character| character.is_control() || character == '\u{feff}')
+    {
+        out.push('\'');
+        out.push_str(&text.replace('\'', "''"));
+        out.push('\'');
+    } else {
+        out.push('"');
+        for character in text.chars() {
+            match character {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                other if other.is_control() || other == '\u{feff}' => {
+                    out.push_str(&format!("\\u{:04x}", other as u32));
+                }
+                other => out.push(other),
+            }
+        }
+        out.push('"');
+    }
+}
+
+/// Whether `text` reads back as the same string when written plain, in
+/// both YAML 1.1 and 1.2 (so that no parser turns it into a bool, number,
+/// null or date).
+fn is_plain_safe(text: &str) -> bool {
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
+        return false;
+    }
+    if first == ' ' || text.ends_with(' ') || text.ends_with(':') {
+        return false;
+    }
+    if text.contains(": ") || text.contains(" #") || text.contains('\t') {
+        return false;
+    }
+    if text
+        .chars()
+        .any(|character| character.is_control() || character == '\u{feff}' || character == '\u{85}')
+    {
+        return false;
+    }
+    if text.starts_with("...") {
+        return false;
+    }
+    !is_reserved_word(text) && !looks_numeric(text) && !looks_like_date(text)
+}
+
+fn is_reserved_word(text: &str) -> bool {
+    matches!(
+        text.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "y" | "n" | "on" | "off" | "null" | "~" | "=" | "<<"
+    )
+}
+
+/// Ints, floats, octals, hex, sexagesimal and the special floats of YAML
+/// 1.1 and 1.2; underscores count as digits (1.1 allows `1_000`).
+fn looks_numeric(text: &str) -> bool {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if body.is_empty() {
+        return false;
+    }
+    let lower = body.to_ascii_lowercase();
+    if matches!(lower.as_str(), ".inf" | ".nan" | "inf" | "nan") {
+        return true;
+    }
+    if let Some(rest) = lower
+        .strip_prefix("0x")
+        .or_else(|| lower.strip_prefix("0o"))
+        .or_else(|| lower.strip_prefix("0b"))
+    {
+        return !rest.is_empty()
+            && rest
+                .chars()
+                .all(|character| character.is_ascii_hexdigit() || character == '_');
+    }
+    let starts_numeric =
+        body.starts_with(|character: char| character.is_ascii_digit() || character == '.');
+    starts_numeric
+        && body.chars().any(|character| character.is_ascii_digit())
+        && body.chars().all(|character| {
+            character.is_ascii_digit()
+                || matches!(character, '.' | '_' | 'e' | 'E' | '+' | '-' | ':')
+        })
+}
+
+fn looks_like_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() >= 10
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && bytes[4] == b'-'
+        && bytes[5..7].iter().all(u8::is_ascii_digit)
+        && bytes[7] == b'-'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yaml_rust2::{Yaml as Parsed, YamlLoader};
+
+    fn parse(text: &str) -> Parsed {
+        YamlLoader::load_from_str(text)
+            .unwrap_or_else(|error| panic!("invalid YAML ({error}):\n{text}"))
+            .into_iter()
+            .next()
+            .unwrap_or(Parsed::Null)
+    }
+
+    fn round_trip(value: &str) {
+        let mut document = Yaml::map();
+        document.insert("key", Yaml::str(value));
+        let text = render("", &[document]);
+        let parsed = parse(&text);
+        assert_eq!(
+            parsed["key"].as_str(),
+            Some(value),
+            "{value:?} was written as:\n{text}"
+        );
+    }
+
+    #[test]
+    fn strings_that_look_like_other_types_are_quoted_and_read_back_as_strings() {
+        for value in [
+            "3.12",
+            "on",
+            "No",
+            "yes",
+            "null",
+            "~",
+            "0644",
+            "0x1F",
+            "1_000",
+            "1e3",
+            ".inf",
+            "-1",
+            "12:30",
+            "2024-01-01",
+            "true",
+            "",
+            " leading",
+            "trailing ",
+            "a: b",
+            "a #b",
+            "#x",
+            "- x",
+            "*",
+            "&a",
+            "!tag",
+            "|",
+            ">",
+            "'",
+            "\"",
+            "it's",
+            "%x",
+            "@x",
+            "`x`",
+            "---",
+            "...",
+            "key:",
+            "tab\there",
+            "\u{7}bell",
+            "${{ github.sha }}",
+            "ubuntu-24.04",
+            "refs/heads/main",
+            "-x",
+            "feature/*",
+            "**/*.py",
+            "v*",
+        ] {
+            round_trip(value);
+        }
+    }
+
+    #[test]
+    fn scripts_become_literal_blocks_that_keep_every_line() {
+        for script in [
+            "make\nmake test\n",
+            "no final newline\nsecond",
+            "two final newlines\n\n",
+            "  indented first line\nnext\n",
+            "a\n\nblank line between\n",
+        ] {
+            round_trip(script);
+            let mut document = Yaml::map();
+            document.insert("run", Yaml::str(script));
+            assert!(render("", &[document]).contains("run: |"), "{script:?}");
+        }
+    }
+
+    #[test]
+    fn nesting_comments_and_empty_collections_render_as_written() {
+        let mut step = Yaml::map();
+        step.insert(
+            "uses",
+            Yaml::Commented(Box::new(Yaml::str("actions/checkout@abc")), "v4".to_owned()),
+        );
+        step.insert("with", Yaml::map());
+        let mut document = Yaml::map();
+        document.insert("permissions", Yaml::map());
+        document.insert("steps", Yaml::Seq(vec![step, Yaml::str("x")]));
+        document.insert(
+            "list",
+            Yaml::Seq(vec![Yaml::Seq(vec![Yaml::Int(1), Yaml::Bool(true)])]),
+        );
+        let text = render("generated\n\nline", &[document]);
+        assert_eq!(
+            text,
+            "# generated\n#\n# line\n---\npermissions: {}\nsteps:\n  - uses: actions/checkout@abc # v4\n    with: {}\n  - x\nlist:\n  - - 1\n    - true\n"
+        );
+        let parsed = parse(&text);
+        assert_eq!(
+            parsed["steps"][0]["uses"].as_str(),
+            Some("actions/checkout@abc")
+        );
+        assert_eq!(parsed["list"][0][1].as_bool(), Some(true));
+    }
+}

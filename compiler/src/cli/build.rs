@@ -1,0 +1,215 @@
+//! `pipec build`: compile `.pipe` files and write (or compare) the output.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use pipec::backend::{OutputFile, Target};
+use pipec::diagnostic::Summary;
+
+use super::{ColorChoice, OutputFormat, eprintln_safely, inputs};
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Files or directories (searched recursively for `*.pipe`); default `.`.
+    paths: Vec<PathBuf>,
+    /// The targets to write.
+    #[arg(long, value_enum, default_value_t = TargetChoice::All)]
+    target: TargetChoice,
+    /// The directory the output goes under; default: the repository root
+    /// holding the first `.pipe` file (found by walking up to `.git`), or
+    /// the current directory.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write nothing; exit 1 and name every generated file that is missing
+    /// or differs (for pre-commit hooks and CI drift checks).
+    #[arg(long)]
+    check: bool,
+    /// With `--check`, list file names only, without differences.
+    #[arg(long)]
+    quiet: bool,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TargetChoice {
+    Github,
+    Gitlab,
+    K8s,
+    All,
+}
+
+impl TargetChoice {
+    fn targets(self) -> Vec<Target> {
+        match self {
+            TargetChoice::Github => vec![Target::Github],
+            TargetChoice::Gitlab => vec![Target::Gitlab],
+            TargetChoice::K8s => vec![Target::K8s],
+            TargetChoice::All => Target::ALL.to_vec(),
+        }
+    }
+}
+
+pub fn run(arguments: &BuildArgs) -> Result<ExitCode, String> {
+    let files = inputs::find_pipe_files(&arguments.paths)?;
+    let mut sources = inputs::load(&files)?;
+    let targets = arguments.target.targets();
+    let result = pipec::build(&mut sources, &inputs::FileLoader, &targets);
+    super::check::report(
+        &sources,
+        &result.diagnostics,
+        arguments.format,
+        arguments.color,
+    );
+    let summary = Summary::of(&result.diagnostics);
+    if summary.errors > 0 {
+        eprintln_safely(&format!(
+            "build failed: {}; nothing was written",
+            plural(summary.errors, "error")
+        ));
+        return Ok(ExitCode::from(1));
+    }
+    let out = match &arguments.out {
+        Some(directory) => directory.clone(),
+        None => default_output_directory(files.first().map(PathBuf::as_path))?,
+    };
+    let outputs: Vec<&OutputFile> = result
+        .generated
+        .iter()
+        .flat_map(|(_, generated)| &generated.files)
+        .collect();
+    if arguments.check {
+        return Ok(check_outputs(&out, &outputs, arguments.quiet));
+    }
+    let mut written = 0;
+    for file in &outputs {
+        if write_if_changed(&out.join(&file.path), &file.contents)? {
+            written += 1;
+        }
+    }
+    for (_, generated) in &result.generated {
+        for note in &generated.notes {
+            eprintln_safely(&format!("note: {note}"));
+        }
+    }
+    if arguments.format == OutputFormat::Human {
+        let unchanged = outputs.len() - written;
+        eprintln_safely(&format!(
+            "built {} for {}: {} written, {} unchanged, under {}",
+            plural(outputs.len(), "file"),
+            targets
+                .iter()
+                .map(|target| target.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+            written,
+            unchanged,
+            out.display()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The repository root above `first` (the directory holding `.git`), or
+/// the current directory when there is none.
+fn default_output_directory(first: Option<&Path>) -> Result<PathBuf, String> {
+    let current = std::env::current_dir()
+        .map_err(|error| format!("cannot read the current directory: {error}"))?;
+    let Some(first) = first else {
+        return Ok(current);
+    };
+    let start = current.join(first);
+    let mut directory = start.parent().map(Path::to_path_buf);
+    while let Some(candidate) = directory {
+        if candidate.join(".git").exists() {
+            return Ok(candidate);
+        }
+        directory = candidate.parent().map(Path::to_path_buf);
+    }
+    Ok(current)
+}
+
+/// Compares instead of writing; exit 1 when anything is missing or differs.
+fn check_outputs(out: &Path, outputs: &[&OutputFile], quiet: bool) -> ExitCode {
+    let mut stale = 0;
+    for file in outputs {
+        let path = out.join(&file.path);
+        match std::fs::read_to_string(&path) {
+            Ok(existing) if existing == file.contents => {}
+            Ok(existing) => {
+                stale += 1;
+                eprintln_safely(&format!("stale: {}", path.display()));
+                if !quiet {
+                    eprintln_safely(&super::diff::unified(&existing, &file.contents, &file.path));
+                }
+            }
+            Err(_) => {
+                stale += 1;
+                eprintln_safely(&format!("missing: {}", path.display()));
+            }
+        }
+    }
+    if stale == 0 {
+        eprintln_safely(&format!(
+            "{} up to date",
+            plural(outputs.len(), "generated file")
+        ));
+        ExitCode::SUCCESS
+    } else {
+        eprintln_safely(&format!(
+            "{} out of date: run `pipec build` and commit the result",
+            plural(stale, "generated file")
+        ));
+        ExitCode::from(1)
+    }
+}
+
+/// Writes `contents` to `path` through a temporary file in the same
+/// directory and a rename, so that readers never see half a file; leaves
+/// the file alone when it already holds `contents`.
+fn write_if_changed(path: &Path, contents: &str) -> Result<bool, String> {
+    if std::fs::read_to_string(path).is_ok_and(|existing| existing == contents) {
+        return Ok(false);
+    }
+    let directory = path.parent().unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(directory).map_err(|error| {
+        format!(
+            "cannot create `{}`: {}",
+            directory.display(),
+            inputs::describe_io(&error)
+        )
+    })?;
+    let file_name = path
+        .file_name()
+        .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+    let temporary = directory.join(format!(".{file_name}.pipec-{}.tmp", std::process::id()));
+    std::fs::write(&temporary, contents).map_err(|error| {
+        format!(
+            "cannot write `{}`: {}",
+            temporary.display(),
+            inputs::describe_io(&error)
+        )
+    })?;
+    std::fs::rename(&temporary, path).map_err(|error| {
+        let _ = std::fs::remove_file(&temporary);
+        format!(
+            "cannot replace `{}`: {}",
+            path.display(),
+            inputs::describe_io(&error)
+        )
+    })?;
+    Ok(true)
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
