@@ -69,14 +69,14 @@ fn lcs_edits<'a>(old: &[&'a str], new: &[&'a str], edits: &mut Vec<(char, &'a st
             edits.push((' ', old[i]));
             i += 1;
             j += 1;
-        } else if j < new.len()
-            && (i == old.len() || lengths[i * width + j + 1] >= lengths[(i + 1) * width + j])
+        } else if i < old.len()
+            && (j == new.len() || lengths[(i + 1) * width + j] >= lengths[i * width + j + 1])
         {
-            edits.push(('+', new[j]));
-            j += 1;
-        } else {
             edits.push(('-', old[i]));
             i += 1;
+        } else {
+            edits.push(('+', new[j]));
+            j += 1;
         }
     }
 }
