@@ -7,6 +7,7 @@
 //! and the invariants.
 
 pub mod backend;
+pub mod capability;
 pub mod check;
 pub mod cycles;
 pub mod diagnostic;
@@ -38,6 +39,15 @@ pub struct CheckResult {
 /// references to templates and actions. Relative imports are read through
 /// `loader`; the standard library comes from the binary.
 pub fn check(sources: &mut Sources, loader: &dyn resolve::ModuleLoader) -> CheckResult {
+    check_for(sources, loader, backend::Target::ALL)
+}
+
+/// As [`check`], reporting what `targets` cannot express.
+pub fn check_for(
+    sources: &mut Sources,
+    loader: &dyn resolve::ModuleLoader,
+    targets: &[backend::Target],
+) -> CheckResult {
     let mut diagnostics = Vec::new();
     let program = resolve::load_program(sources, loader, &mut diagnostics);
     for module in &program.modules {
@@ -46,6 +56,7 @@ pub fn check(sources: &mut Sources, loader: &dyn resolve::ModuleLoader) -> Check
     }
     resolve::check_template_references(&program, &mut diagnostics);
     let project = lower::lower_program(&program, sources, &mut diagnostics);
+    check::targets::check_targets(&project, targets, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     diagnostic::dedup(&mut diagnostics);
     CheckResult {
@@ -69,7 +80,7 @@ pub fn build(
     loader: &dyn resolve::ModuleLoader,
     targets: &[backend::Target],
 ) -> BuildResult {
-    let checked = check(sources, loader);
+    let checked = check_for(sources, loader, targets);
     if checked.diagnostics.iter().any(Diagnostic::is_error) {
         return BuildResult {
             diagnostics: checked.diagnostics,

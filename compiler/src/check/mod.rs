@@ -14,6 +14,7 @@ mod scripts;
 mod secrets;
 mod structure;
 pub mod suggest;
+pub mod targets;
 mod values;
 pub(crate) mod walk;
 

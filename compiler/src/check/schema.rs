@@ -410,11 +410,14 @@ pub const BLOCKS: &[BlockSchema] = &[
         label: LabelRule::Required,
         takes_value: false,
         parents: &["file"],
-        attributes: Attributes::Known(&[attribute(
-            "uses",
-            "string",
-            "the action, pinned to a commit SHA",
-        )]),
+        attributes: Attributes::Known(&[
+            attribute("uses", "string", "the action, pinned to a commit SHA"),
+            attribute(
+                "on_other_targets",
+                "enum(\"skip\", \"unsupported\")",
+                "`skip`: a setup action whose tool the job's image provides on GitLab and Kubernetes, where the step is left out",
+            ),
+        ]),
         doc: "a typed binding of a GitHub action (standard library)",
     },
     BlockSchema {

@@ -24,12 +24,35 @@ pub struct CheckArgs {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// The targets whose limits are checked, comma-separated; default all.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [TargetName::Github, TargetName::Gitlab, TargetName::K8s])]
+    target: Vec<TargetName>,
+}
+
+/// A target named on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TargetName {
+    Github,
+    Gitlab,
+    K8s,
+}
+
+impl TargetName {
+    pub fn target(self) -> pipec::backend::Target {
+        match self {
+            TargetName::Github => pipec::backend::Target::Github,
+            TargetName::Gitlab => pipec::backend::Target::Gitlab,
+            TargetName::K8s => pipec::backend::Target::K8s,
+        }
+    }
 }
 
 pub fn run(arguments: &CheckArgs) -> Result<ExitCode, String> {
     let files = inputs::find_pipe_files(&arguments.paths)?;
     let mut sources = inputs::load(&files)?;
-    let result = pipec::check(&mut sources, &inputs::FileLoader);
+    let targets: Vec<pipec::backend::Target> =
+        arguments.target.iter().map(|name| name.target()).collect();
+    let result = pipec::check_for(&mut sources, &inputs::FileLoader, &targets);
     report(
         &sources,
         &result.diagnostics,

@@ -130,6 +130,8 @@ codes! {
     ComparisonNeverTrue = "E0313", Error, "comparison can never be true";
     /// A number outside the range its attribute allows.
     ValueOutOfRange = "E0334", Error, "value out of range";
+    /// A construct that a requested target cannot express.
+    UnsupportedOnTarget = "E0401", Error, "construct not supported by a target";
     /// A declared secret that nothing uses.
     UnusedSecret = "W0101", Warning, "unused secret";
     /// An import that nothing in the file uses.

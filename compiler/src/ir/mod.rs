@@ -428,6 +428,9 @@ pub enum StepAction {
         /// The release the SHA belongs to, from the binding's comment.
         version: Option<String>,
         with: Vec<ActionInput>,
+        /// A setup action (`setup-python`): on other targets the job's
+        /// image provides the tool and the step is left out.
+        setup: bool,
     },
 }
 

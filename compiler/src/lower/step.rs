@@ -173,6 +173,7 @@ impl<'p> Lowerer<'p> {
                         uses,
                         version: None,
                         with: raw_with,
+                        setup: false,
                     }
                 }
             }
@@ -273,8 +274,14 @@ impl<'p> Lowerer<'p> {
         let mut version = None;
         let mut inputs: Vec<(&ast::Input, Type)> = Vec::new();
         let mut outputs = Vec::new();
+        let mut setup = false;
         for item in items {
             match item {
+                Item::Attribute(attribute) if attribute.key.name == "on_other_targets" => {
+                    if let AstExprKind::String(literal) = &attribute.value.kind {
+                        setup = literal.as_plain().as_deref() == Some("skip");
+                    }
+                }
                 Item::Attribute(attribute) if attribute.key.name == "uses" => {
                     if let AstExprKind::String(literal) = &attribute.value.kind {
                         uses = literal.as_plain().unwrap_or_default();
@@ -349,6 +356,7 @@ impl<'p> Lowerer<'p> {
                 uses,
                 version,
                 with,
+                setup,
             }
         };
         (action, outputs)

@@ -246,6 +246,7 @@ fn step_yaml(job: &Job, step: &Step, inputs: &Inputs<'_>) -> Yaml {
             uses,
             version,
             with,
+            ..
         } => {
             if !env.is_empty() {
                 out.insert("env", env_map(&env, inputs));

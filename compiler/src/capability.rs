@@ -1,0 +1,316 @@
+//! What each target can express: one table of construct × target →
+//! supported, emulated (with how) or unsupported (with why), read by the
+//! checker (`check::targets`), by `pipec explain E0401` and by the docs.
+//!
+//! A construct that one target cannot express is reported by the checker
+//! at the `.pipe` line that uses it, before any backend runs; an emulated
+//! one compiles, in the documented way.
+
+use crate::backend::Target;
+
+/// How a target handles a construct.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Support {
+    Supported,
+    /// Compiled into something equivalent; says how.
+    Emulated(&'static str),
+    /// Rejected; says why and what to write instead.
+    Unsupported(&'static str),
+}
+
+/// A construct whose support differs between targets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Construct {
+    /// A step running a GitHub action (a binding or `uses = "…"`) that
+    /// has no equivalent elsewhere.
+    GithubAction,
+    /// A step running a setup action (`setup-python`, …) whose tool the
+    /// job's image provides on other targets.
+    SetupAction,
+    /// `service { command = […] }`.
+    ServiceCommand,
+    /// `x.matches("pattern")` with wildcards other than a trailing `**`.
+    GlobCondition,
+    /// A job's `retry`.
+    JobRetry,
+    /// A step's `timeout`.
+    StepTimeout,
+    /// A step's `continue_on_error`.
+    StepContinueOnError,
+    /// A step's `if`.
+    StepCondition,
+    /// `failure()`, `always()` … in a step's `if`.
+    StepStatusCondition,
+    /// `hash_files` with more than two patterns in a cache key.
+    CacheKeyManyFiles,
+    /// `approval { … }` of an environment.
+    Approval,
+    /// `permissions { … }`.
+    Permissions,
+    /// A job's `runner`.
+    Runner,
+    /// `concurrency { … }`.
+    Concurrency,
+    /// `on push` and `on pull_request`.
+    RepositoryEvents,
+    /// `cache NAME { … }`.
+    Cache,
+    /// `artifact NAME { report = … }`.
+    ArtifactReport,
+    /// `matrix { include = …, exclude = … }`.
+    MatrixIncludeExclude,
+    /// `pr.title`, `pr.body`, `pr.draft`, `pr.number`, `git.commit_message`.
+    EventDetails,
+    /// A step's `working_directory`.
+    WorkingDirectory,
+    /// A step's `shell`.
+    Shell,
+}
+
+use Support::{Emulated, Supported, Unsupported};
+
+/// One row per construct: its name in messages and its support on
+/// GitHub, GitLab and Kubernetes, in that order.
+pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
+    (
+        Construct::GithubAction,
+        "a GitHub action step",
+        [
+            Supported,
+            Unsupported(
+                "its jobs run scripts, not GitHub actions; write the step as `run = \"…\"`",
+            ),
+            Unsupported(
+                "Argo Workflows runs scripts, not GitHub actions; write the step as `run = \"…\"`",
+            ),
+        ],
+    ),
+    (
+        Construct::SetupAction,
+        "a setup action step",
+        [
+            Supported,
+            Emulated("left out: the job's `image` provides the tool"),
+            Emulated("left out: the job's `image` provides the tool"),
+        ],
+    ),
+    (
+        Construct::ServiceCommand,
+        "a service `command`",
+        [
+            Unsupported(
+                "service containers run their image's own command; choose an image that starts as needed",
+            ),
+            Supported,
+            Supported,
+        ],
+    ),
+    (
+        Construct::GlobCondition,
+        "a `matches` pattern with wildcards",
+        [
+            Unsupported(
+                "its expressions have no pattern matching; use `starts_with`, `ends_with`, `==` or a pattern ending in `**`",
+            ),
+            Supported,
+            Supported,
+        ],
+    ),
+    (
+        Construct::JobRetry,
+        "`retry`",
+        [
+            Emulated("each script of the job runs up to `retry + 1` times"),
+            Supported,
+            Supported,
+        ],
+    ),
+    (
+        Construct::StepTimeout,
+        "a step `timeout`",
+        [
+            Supported,
+            Emulated("the step's script runs under `timeout`"),
+            Emulated("the step's script runs under `timeout`"),
+        ],
+    ),
+    (
+        Construct::StepContinueOnError,
+        "a step `continue_on_error`",
+        [
+            Supported,
+            Emulated("a failure of the step's script is reported and ignored"),
+            Emulated("a failure of the step's script is reported and ignored"),
+        ],
+    ),
+    (
+        Construct::StepCondition,
+        "a step `if`",
+        [
+            Supported,
+            Emulated("the step's script runs inside a shell `if` on the same values"),
+            Emulated("the step's script runs inside a shell `if` on the same values"),
+        ],
+    ),
+    (
+        Construct::StepStatusCondition,
+        "a status predicate in a step `if`",
+        [
+            Supported,
+            Unsupported(
+                "a GitLab job stops at its first failing command; put the step in a job of its own with `if = failure()`",
+            ),
+            Unsupported(
+                "an Argo step stops at its first failing command; put the step in a job of its own with `if = failure()`",
+            ),
+        ],
+    ),
+    (
+        Construct::CacheKeyManyFiles,
+        "a cache key over more than two file patterns",
+        [
+            Supported,
+            Unsupported("a cache is keyed on at most two files; list at most two patterns"),
+            Supported,
+        ],
+    ),
+    (
+        Construct::Approval,
+        "an environment `approval`",
+        [
+            Emulated(
+                "GitHub keeps reviewers in the repository settings: pipec prints what to configure",
+            ),
+            Supported,
+            Supported,
+        ],
+    ),
+    (
+        Construct::Permissions,
+        "`permissions`",
+        [
+            Supported,
+            Emulated("ignored: GitLab's job token is scoped in the project settings"),
+            Emulated("ignored: pods use their service account's permissions"),
+        ],
+    ),
+    (
+        Construct::Runner,
+        "`runner`",
+        [
+            Supported,
+            Emulated("the runner becomes the job's runner `tags`"),
+            Emulated("the runner becomes the pod's node selector `pipec.dev/runner`"),
+        ],
+    ),
+    (
+        Construct::Concurrency,
+        "`concurrency`",
+        [
+            Supported,
+            Emulated("the group becomes a `resource_group`; runs queue instead of cancelling"),
+            Emulated("the group becomes a workflow mutex"),
+        ],
+    ),
+    (
+        Construct::RepositoryEvents,
+        "`on push` and `on pull_request`",
+        [
+            Supported,
+            Supported,
+            Emulated(
+                "the workflow runs when submitted with the git parameters; connect repository events with Argo Events",
+            ),
+        ],
+    ),
+    (
+        Construct::Cache,
+        "`cache`",
+        [
+            Supported,
+            Supported,
+            Emulated("a volume claim per cache, mounted at its paths"),
+        ],
+    ),
+    (
+        Construct::ArtifactReport,
+        "an artifact `report`",
+        [
+            Emulated("uploaded as an artifact; GitHub shows no report"),
+            Supported,
+            Emulated("stored as an output artifact; Argo shows no report"),
+        ],
+    ),
+    (
+        Construct::MatrixIncludeExclude,
+        "matrix `include` and `exclude`",
+        [
+            Supported,
+            Emulated("the combinations are listed one by one"),
+            Emulated("the combinations are listed one by one"),
+        ],
+    ),
+    (
+        Construct::EventDetails,
+        "pull request and commit details",
+        [
+            Supported,
+            Supported,
+            Emulated("passed as workflow parameters by whoever submits the workflow"),
+        ],
+    ),
+    (
+        Construct::WorkingDirectory,
+        "a step `working_directory`",
+        [
+            Supported,
+            Emulated("the script starts with `cd`"),
+            Emulated("the script starts with `cd`"),
+        ],
+    ),
+    (
+        Construct::Shell,
+        "a step `shell`",
+        [
+            Supported,
+            Unsupported("scripts run in the image's shell; write the script for `sh`/`bash`"),
+            Emulated("the script is run by that shell"),
+        ],
+    ),
+];
+
+/// How `target` handles `construct`.
+pub fn support(construct: Construct, target: Target) -> Support {
+    let column = match target {
+        Target::Github => 0,
+        Target::Gitlab => 1,
+        Target::K8s => 2,
+    };
+    TABLE
+        .iter()
+        .find(|(row, _, _)| *row == construct)
+        .map_or(Supported, |(_, _, supports)| supports[column])
+}
+
+/// The name of `construct` in messages.
+pub fn name(construct: Construct) -> &'static str {
+    TABLE
+        .iter()
+        .find(|(row, _, _)| *row == construct)
+        .map_or("this construct", |(_, name, _)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_construct_has_exactly_one_row() {
+        let mut constructs: Vec<Construct> =
+            TABLE.iter().map(|(construct, _, _)| *construct).collect();
+        let count = constructs.len();
+        constructs.sort();
+        constructs.dedup();
+        assert_eq!(constructs.len(), count, "a construct has two rows");
+    }
+}
