@@ -109,3 +109,50 @@ impl pipec::resolve::ModuleLoader for DirectoryLoader {
         })
     }
 }
+
+/// Builds the file at `path` (relative imports from its directory) for
+/// `targets`; panics with the rendered diagnostics when it has errors.
+pub fn build_path(
+    path: &Path,
+    targets: &[pipec::backend::Target],
+) -> Vec<pipec::backend::OutputFile> {
+    let directory = path
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let mut sources = Sources::new();
+    sources.add(file_name(path), read(path));
+    let result = pipec::build(&mut sources, &DirectoryLoader(directory), targets);
+    let rendered = render_human(&sources, &result.diagnostics, ColorMode::Never);
+    assert!(
+        result
+            .diagnostics
+            .iter()
+            .all(|diagnostic| !diagnostic.is_error()),
+        "{} does not build:\n{rendered}",
+        path.display()
+    );
+    result
+        .generated
+        .into_iter()
+        .flat_map(|(_, generated)| generated.files)
+        .collect()
+}
+
+/// Generated files as one text for a snapshot: each file under a `==> path`
+/// line, with the input hash masked (it changes with every input, the
+/// standard library included, which is not what these snapshots review).
+pub fn snapshot_text(files: &[pipec::backend::OutputFile]) -> String {
+    let mut text = String::new();
+    for file in files {
+        text.push_str(&format!("==> {}\n", file.path));
+        for line in file.contents.lines() {
+            if line.starts_with("# pipec-inputs: ") {
+                text.push_str("# pipec-inputs: (masked)\n");
+            } else {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    text
+}

@@ -6,6 +6,7 @@
 //! express has been rejected by the checker before a backend runs
 //! (`crate::capability`), so a backend never fails.
 
+pub mod deploy;
 pub mod github;
 pub mod names;
 pub mod yaml;

@@ -105,6 +105,14 @@ impl<'p> Lowerer<'p> {
             }
         }
         self.check_job_outputs(&pipeline, body);
+        // A pipeline without triggers runs when started by hand, which
+        // every target can express (and GitHub requires some trigger).
+        if pipeline.triggers.is_empty() {
+            pipeline.triggers.manual = Some(ir::ManualTrigger {
+                inputs: Vec::new(),
+                origin,
+            });
+        }
         Some(pipeline)
     }
 

@@ -11,7 +11,7 @@ use crate::backend::names::{self, env_name};
 use crate::backend::yaml::Yaml;
 use crate::ir::{
     ActionInput, ArtifactWhen, Cache, CachePolicy, Deploy, EnvVar, Expr, ExprKind, Job,
-    Notification, Pipeline, Step, StepAction, Strategy, TextPart,
+    Notification, Pipeline, Step, StepAction, TextPart,
 };
 
 /// The version of kubectl deploy steps install.
@@ -414,7 +414,7 @@ fn deploy_steps(job: &Job, deploy: &Deploy, inputs: &Inputs<'_>, out: &mut Vec<Y
         );
     }
     let timeout = job.timeout.map_or(900, |milliseconds| milliseconds / 1000);
-    let script = deploy_script(job, deploy, &placeholders, timeout);
+    let script = crate::backend::deploy::deploy_script(job, deploy, &placeholders, timeout);
     let mut step = Yaml::map();
     step.insert("name", Yaml::str(format!("Deploy {}", deploy.service)));
     if !env.is_empty_collection() {
@@ -422,72 +422,6 @@ fn deploy_steps(job: &Job, deploy: &Deploy, inputs: &Inputs<'_>, out: &mut Vec<Y
     }
     step.insert("run", Yaml::str(script));
     out.push(step);
-}
-
-/// The shell commands that deploy: shared with the other CI targets.
-pub fn deploy_script(
-    job: &Job,
-    deploy: &Deploy,
-    placeholders: &[(String, Expr)],
-    timeout_seconds: u64,
-) -> String {
-    let manifest = names::manifest_path(job, deploy);
-    let namespace = names::namespace_of(job, deploy);
-    let name = names::dns_label(&deploy.service);
-    let mut script = String::new();
-    if deploy.kubeconfig.is_some() {
-        script.push_str("export KUBECONFIG=\"$RUNNER_TEMP/kubeconfig\"\nprintf '%s' \"$PIPE_KUBECONFIG\" > \"$KUBECONFIG\"\n");
-    }
-    if placeholders.is_empty() {
-        script.push_str(&format!("kubectl apply -f {manifest}\n"));
-    } else {
-        let variables: Vec<String> = placeholders
-            .iter()
-            .map(|(name, _)| format!("${{{name}}}"))
-            .collect();
-        let variables: Vec<String> = variables
-            .iter()
-            .map(|variable| format!("\\{variable}"))
-            .collect();
-        script.push_str(&format!(
-            "envsubst \"{}\" < {manifest} | kubectl apply -f -\n",
-            variables.join(" ")
-        ));
-    }
-    match deploy.strategy {
-        Strategy::Rolling { .. } => {
-            script.push_str(&format!(
-                "kubectl rollout status deployment/{name} --namespace {namespace} --timeout {timeout_seconds}s\n"
-            ));
-        }
-        Strategy::Canary { .. } | Strategy::BlueGreen { .. } => {
-            let promote = matches!(
-                deploy.strategy,
-                Strategy::BlueGreen {
-                    auto_promote: false,
-                    ..
-                }
-            );
-            script.push_str(&rollout_wait(&name, &namespace, timeout_seconds, promote));
-        }
-    }
-    script
-}
-
-/// Waits for an Argo Rollout to become healthy, failing when it is
-/// degraded (aborted by its analysis). A blue-green rollout that waits for
-/// promotion is promoted: the job's environment approval is the gate.
-fn rollout_wait(name: &str, namespace: &str, timeout_seconds: u64, promote: bool) -> String {
-    let promote_line = if promote {
-        format!(
-            "    Paused) kubectl patch rollout {name} --namespace {namespace} --type merge --subresource status --patch '{{\"status\":{{\"pauseConditions\":null}}}}' ;;\n"
-        )
-    } else {
-        String::new()
-    };
-    format!(
-        "deadline=$(( $(date +%s) + {timeout_seconds} ))\nwhile [ \"$(date +%s)\" -lt \"$deadline\" ]; do\n  phase=\"$(kubectl get rollout {name} --namespace {namespace} -o jsonpath='{{.status.phase}}')\"\n  case \"$phase\" in\n    Healthy) echo \"rollout {name} is healthy\"; exit 0 ;;\n    Degraded) echo \"rollout {name} was aborted and rolled back\" >&2; exit 1 ;;\n{promote_line}  esac\n  sleep 10\ndone\necho \"rollout {name} did not finish in {timeout_seconds}s\" >&2\nexit 1\n"
-    )
 }
 
 /// Posts the pipeline's result to Slack; the webhook comes from a secret

@@ -1,0 +1,76 @@
+//! Deploying from a CI job, the same way on every CI target: apply the
+//! manifests of the Kubernetes backend and wait for the rollout. The
+//! environment variables the script reads are the deploy's image
+//! placeholders (`names::image_template`) and, with `kubeconfig`,
+//! `PIPE_KUBECONFIG`.
+
+use crate::backend::names;
+use crate::ir::{Deploy, Expr, Job, Strategy};
+
+/// The shell commands a CI job runs to deploy `deploy`: apply the
+/// manifest the Kubernetes backend wrote (with the image's runtime parts
+/// filled in from the environment) and wait for the rollout.
+pub fn deploy_script(
+    job: &Job,
+    deploy: &Deploy,
+    placeholders: &[(String, Expr)],
+    timeout_seconds: u64,
+) -> String {
+    let manifest = names::manifest_path(job, deploy);
+    let namespace = names::namespace_of(job, deploy);
+    let name = names::dns_label(&deploy.service);
+    let mut script = String::new();
+    if deploy.kubeconfig.is_some() {
+        script.push_str("export KUBECONFIG=\"${TMPDIR:-/tmp}/pipec-kubeconfig\"\nprintf '%s' \"$PIPE_KUBECONFIG\" > \"$KUBECONFIG\"\n");
+    }
+    if placeholders.is_empty() {
+        script.push_str(&format!("kubectl apply -f {manifest}\n"));
+    } else {
+        let variables: Vec<String> = placeholders
+            .iter()
+            .map(|(name, _)| format!("${{{name}}}"))
+            .collect();
+        let variables: Vec<String> = variables
+            .iter()
+            .map(|variable| format!("\\{variable}"))
+            .collect();
+        script.push_str(&format!(
+            "envsubst \"{}\" < {manifest} | kubectl apply -f -\n",
+            variables.join(" ")
+        ));
+    }
+    match deploy.strategy {
+        Strategy::Rolling { .. } => {
+            script.push_str(&format!(
+                "kubectl rollout status deployment/{name} --namespace {namespace} --timeout {timeout_seconds}s\n"
+            ));
+        }
+        Strategy::Canary { .. } | Strategy::BlueGreen { .. } => {
+            let promote = matches!(
+                deploy.strategy,
+                Strategy::BlueGreen {
+                    auto_promote: false,
+                    ..
+                }
+            );
+            script.push_str(&rollout_wait(&name, &namespace, timeout_seconds, promote));
+        }
+    }
+    script
+}
+
+/// Waits for an Argo Rollout to become healthy, failing when it is
+/// degraded (aborted by its analysis). A blue-green rollout that waits for
+/// promotion is promoted: the job's environment approval is the gate.
+fn rollout_wait(name: &str, namespace: &str, timeout_seconds: u64, promote: bool) -> String {
+    let promote_line = if promote {
+        format!(
+            "    Paused) kubectl patch rollout {name} --namespace {namespace} --type merge --subresource status --patch '{{\"status\":{{\"pauseConditions\":null}}}}' ;;\n"
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "deadline=$(( $(date +%s) + {timeout_seconds} ))\nwhile [ \"$(date +%s)\" -lt \"$deadline\" ]; do\n  phase=\"$(kubectl get rollout {name} --namespace {namespace} -o jsonpath='{{.status.phase}}')\"\n  case \"$phase\" in\n    Healthy) echo \"rollout {name} is healthy\"; exit 0 ;;\n    Degraded) echo \"rollout {name} was aborted and rolled back\" >&2; exit 1 ;;\n{promote_line}  esac\n  sleep 10\ndone\necho \"rollout {name} did not finish in {timeout_seconds}s\" >&2\nexit 1\n"
+    )
+}
