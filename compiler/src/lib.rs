@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod glob;
 pub mod ir;
 pub mod lower;
+pub mod plan;
 pub mod resolve;
 pub mod source;
 pub mod span;
@@ -57,6 +58,7 @@ pub fn check_for(
     resolve::check_template_references(&program, &mut diagnostics);
     let project = lower::lower_program(&program, sources, &mut diagnostics);
     check::targets::check_targets(&project, targets, &mut diagnostics);
+    check::reachability::check_reachability(&project, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     diagnostic::dedup(&mut diagnostics);
     CheckResult {

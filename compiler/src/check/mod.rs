@@ -8,6 +8,7 @@
 mod conditions;
 mod graph;
 mod literal_types;
+pub mod reachability;
 mod references;
 pub mod schema;
 mod scripts;

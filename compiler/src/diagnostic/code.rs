@@ -140,6 +140,10 @@ codes! {
     ScheduleTooFrequent = "W0103", Warning, "schedule too frequent";
     /// `uses = "owner/repo@ref"` with a tag or branch instead of a full commit SHA.
     UnpinnedAction = "W0104", Warning, "action not pinned to a commit";
+    /// A job whose condition is false for every event the pipeline runs for.
+    JobNeverRuns = "W0105", Warning, "job never runs";
+    /// A job that needs a job that never runs.
+    JobUnreachable = "W0106", Warning, "job unreachable";
 }
 
 impl fmt::Display for Code {
