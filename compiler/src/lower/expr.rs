@@ -598,8 +598,12 @@ impl Lowerer<'_> {
                 }
                 return Expr::error(origin);
             };
+            let mut sound = true;
             for candidate in &candidates {
-                self.expect_comparable(&left, candidate, "in");
+                sound &= self.expect_comparable(&left, candidate, "in");
+            }
+            if !sound {
+                return Expr::error(origin);
             }
             if let Some(text) = left.as_str() {
                 let found = candidates
@@ -631,19 +635,24 @@ impl Lowerer<'_> {
             BinaryOp::In => CompareOp::Eq,
         };
         let right = self.lower_expr(rhs, scope, None);
-        if matches!(compare_op, CompareOp::Eq | CompareOp::NotEq) {
-            self.expect_comparable(&left, &right, op.symbol());
+        let sound = if matches!(compare_op, CompareOp::Eq | CompareOp::NotEq) {
+            self.expect_comparable(&left, &right, op.symbol())
         } else {
-            self.expect_ordered(&left, &right, op.symbol());
+            self.expect_ordered(&left, &right, op.symbol())
+        };
+        if !sound {
+            return Expr::error(origin);
         }
         fold::compare(compare_op, left, right, origin)
     }
 
     /// `==`, `!=` and `in` compare values of one type; an enum-typed side
     /// (such as `event`) is compared only with one of its values.
-    fn expect_comparable(&mut self, left: &Expr, right: &Expr, op: &str) {
+    /// Returns whether the comparison is sound; an unsound one is reported
+    /// and lowered as an error, so that nothing is concluded from it.
+    fn expect_comparable(&mut self, left: &Expr, right: &Expr, op: &str) -> bool {
         if left.ty == Type::Error || right.ty == Type::Error {
-            return;
+            return true;
         }
         for (typed, literal) in [(left, right), (right, left)] {
             if let Type::Enum(variants) = &typed.ty
@@ -675,8 +684,9 @@ impl Lowerer<'_> {
                             );
                     }
                     self.report(diagnostic);
+                    return false;
                 }
-                return;
+                return true;
             }
         }
         let same = (left.ty.is_textual() && right.ty.is_textual()) || left.ty == right.ty;
@@ -687,12 +697,14 @@ impl Lowerer<'_> {
                 "compare values of the same type; quote text: `\"…\"`"
             };
             self.report(mismatched_operands(left, right, op, help));
+            return false;
         }
+        true
     }
 
-    fn expect_ordered(&mut self, left: &Expr, right: &Expr, op: &str) {
+    fn expect_ordered(&mut self, left: &Expr, right: &Expr, op: &str) -> bool {
         if left.ty == Type::Error || right.ty == Type::Error {
-            return;
+            return true;
         }
         let ordered = matches!(left.ty, Type::Int | Type::Duration | Type::Percent);
         if !ordered || left.ty != right.ty {
@@ -702,7 +714,9 @@ impl Lowerer<'_> {
                 op,
                 "`<`, `>`, `<=` and `>=` compare two ints, two durations or two percents",
             ));
+            return false;
         }
+        true
     }
 
     fn expect_operand(&mut self, value: &Expr, expected: &Type, op: &str) {
