@@ -6,7 +6,9 @@
 //! instantiation arrive next.
 
 mod conditions;
+mod globs;
 mod graph;
+mod literal_text;
 mod literal_types;
 mod references;
 pub mod schema;
@@ -26,6 +28,7 @@ pub fn check_file(file: &File, source: SourceId) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     structure::check_structure(file, source, &mut diagnostics);
     values::check_values(&file.items, source, &mut diagnostics);
+    globs::check_globs(&file.items, source, &mut diagnostics);
     scripts::check_scripts(&file.items, source, &mut diagnostics);
     conditions::check_status_predicates(&file.items, source, &mut diagnostics);
     for item in &file.items {

@@ -1,7 +1,46 @@
-//! Visiting every expression under a list of items. Recursion is bounded by
-//! the nesting limit of the syntax phase.
+//! Visiting the blocks, attributes and expressions under a list of items.
+//! Recursion is bounded by the nesting limit of the syntax phase.
 
-use crate::syntax::ast::{Expr, ExprKind, Item, StringPart};
+use crate::check::schema;
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Item, StringPart};
+
+/// Visits every block under `items`, parents before children, including
+/// the blocks of template bodies. The contents of escape blocks (`github`,
+/// `gitlab`, `k8s`) are target-specific keys, not `.pipe` blocks: the escape
+/// block itself is visited, what it holds is not.
+pub fn for_each_block<'a>(items: &'a [Item], visit: &mut impl FnMut(&'a Block)) {
+    for item in items {
+        match item {
+            Item::Block(block) => {
+                visit(block);
+                if let Some(body) = &block.body
+                    && !schema::is_escape(&block.keyword.name)
+                {
+                    for_each_block(&body.items, visit);
+                }
+            }
+            Item::Template(template) => for_each_block(&template.body.items, visit),
+            _ => {}
+        }
+    }
+}
+
+/// The attributes written directly in a block's body.
+pub fn attributes(block: &Block) -> impl Iterator<Item = &Attribute> {
+    block
+        .body
+        .iter()
+        .flat_map(|body| body.items.iter())
+        .filter_map(|item| match item {
+            Item::Attribute(attribute) => Some(attribute),
+            _ => None,
+        })
+}
+
+/// The first attribute of a block named `name`.
+pub fn attribute<'a>(block: &'a Block, name: &str) -> Option<&'a Attribute> {
+    attributes(block).find(|attribute| attribute.key.name == name)
+}
 
 pub fn for_each_expr<'a>(items: &'a [Item], visit: &mut impl FnMut(&'a Expr)) {
     for item in items {

@@ -106,6 +106,8 @@ codes! {
     StatusPredicateOutsideCondition = "E0308", Error, "status predicate outside a condition";
     /// A literal attribute value of the wrong type.
     AttributeTypeMismatch = "E0309", Error, "attribute value of the wrong type";
+    /// A trigger filter pattern that is malformed or can match nothing.
+    InvalidGlob = "E0330", Error, "invalid glob";
     /// A declared secret that nothing uses.
     UnusedSecret = "W0101", Warning, "unused secret";
     /// An import that nothing in the file uses.

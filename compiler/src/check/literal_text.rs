@@ -1,0 +1,177 @@
+//! The text of a string literal as the value checks read it: one atom per
+//! decoded character, with the character's source span where the source
+//! holds it as written, and one opaque atom per `${…}` interpolation, whose
+//! value exists only when the pipeline runs.
+//!
+//! Spans inside a literal are known only for text written without escapes
+//! (and, in `"""` strings, without stripped indentation): every escape and
+//! every stripped character makes the source longer than the value, so a
+//! text part whose source is exactly as long as its value is its value.
+
+use crate::diagnostic::Edit;
+use crate::span::{SourceId, Span};
+use crate::syntax::ast::{StringLiteral, StringPart};
+
+/// One character of a literal, or an interpolation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Atom {
+    /// The character; `None` for an interpolation.
+    pub character: Option<char>,
+    /// Where the atom is in the source, when that is known.
+    pub span: Option<Span>,
+}
+
+impl Atom {
+    pub fn is_opaque(self) -> bool {
+        self.character.is_none()
+    }
+}
+
+/// The atoms of `string`, in order.
+pub fn atoms(string: &StringLiteral) -> Vec<Atom> {
+    let mut atoms = Vec::new();
+    for part in &string.parts {
+        match part {
+            StringPart::Text { value, span } => {
+                let verbatim = span.len() as usize == value.len();
+                for (offset, character) in value.char_indices() {
+                    let span = verbatim.then(|| {
+                        let start = span.start as usize + offset;
+                        Span::new(start, start + character.len_utf8())
+                    });
+                    atoms.push(Atom {
+                        character: Some(character),
+                        span,
+                    });
+                }
+            }
+            StringPart::Interpolation { span, .. } => atoms.push(Atom {
+                character: None,
+                span: Some(*span),
+            }),
+        }
+    }
+    atoms
+}
+
+/// The characters of `atoms` when none is an interpolation.
+pub fn plain(atoms: &[Atom]) -> Option<Vec<char>> {
+    atoms.iter().map(|atom| atom.character).collect()
+}
+
+/// The source span covering `atoms`, or `fallback` (the whole literal)
+/// when their place in the source is not known or they are none.
+pub fn span_of(atoms: &[Atom], fallback: Span) -> Span {
+    match (atoms.first(), atoms.last()) {
+        (
+            Some(Atom {
+                span: Some(first), ..
+            }),
+            Some(Atom {
+                span: Some(last), ..
+            }),
+        ) => first.to(*last),
+        _ => fallback,
+    }
+}
+
+/// An edit replacing `atoms` (a contiguous run) with `replacement`, when
+/// each of them is written as is in the source. `replacement` must be text
+/// that needs no escape in a string literal.
+pub fn replace(atoms: &[Atom], replacement: &str, source: SourceId) -> Option<Edit> {
+    let mut end: Option<u32> = None;
+    for atom in atoms {
+        let span = atom.span?;
+        if atom.is_opaque() || end.is_some_and(|end| end != span.start) {
+            return None;
+        }
+        end = Some(span.end);
+    }
+    let first = atoms.first()?.span?;
+    Some(Edit {
+        source,
+        span: Span {
+            start: first.start,
+            end: end?,
+        },
+        replacement: replacement.to_owned(),
+    })
+}
+
+/// The literal as shown in a message: interpolations as `${…}`, control
+/// characters escaped so that the message stays on one line, and long
+/// texts shortened.
+pub fn display(atoms: &[Atom]) -> String {
+    const LONGEST: usize = 60;
+    let mut text = String::new();
+    for (index, atom) in atoms.iter().enumerate() {
+        if index == LONGEST {
+            text.push('…');
+            break;
+        }
+        match atom.character {
+            None => text.push_str("${…}"),
+            Some(character) if character.is_control() => {
+                text.extend(character.escape_default());
+            }
+            Some(character) => text.push(character),
+        }
+    }
+    text
+}
+
+/// `display` of a plain text.
+pub fn display_chars(characters: &[char]) -> String {
+    let atoms: Vec<Atom> = characters
+        .iter()
+        .map(|&character| Atom {
+            character: Some(character),
+            span: None,
+        })
+        .collect();
+    display(&atoms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn literal(parts: Vec<StringPart>) -> StringLiteral {
+        StringLiteral {
+            parts,
+            triple: false,
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn verbatim_text_has_spans_and_escaped_text_does_not() {
+        let verbatim = literal(vec![StringPart::Text {
+            value: "ab".to_owned(),
+            span: Span::new(10, 12),
+        }]);
+        let spans: Vec<_> = atoms(&verbatim).iter().map(|atom| atom.span).collect();
+        assert_eq!(spans, [Some(Span::new(10, 11)), Some(Span::new(11, 12))]);
+        let escaped = literal(vec![StringPart::Text {
+            value: "a\n".to_owned(),
+            span: Span::new(10, 13),
+        }]);
+        assert!(atoms(&escaped).iter().all(|atom| atom.span.is_none()));
+    }
+
+    #[test]
+    fn display_keeps_one_line_and_marks_interpolations() {
+        let atoms = [
+            Atom {
+                character: Some('\n'),
+                span: None,
+            },
+            Atom {
+                character: None,
+                span: None,
+            },
+        ];
+        assert_eq!(display(&atoms), "\\n${…}");
+        assert_eq!(display_chars(&['a'; 70]).chars().count(), 61);
+    }
+}
