@@ -8,9 +8,59 @@
 //! every stripped character makes the source longer than the value, so a
 //! text part whose source is exactly as long as its value is its value.
 
-use crate::diagnostic::Edit;
+use std::ops::Range;
+
+use crate::diagnostic::{Code, Diagnostic, Edit, Label};
 use crate::span::{SourceId, Span};
 use crate::syntax::ast::{StringLiteral, StringPart};
+
+/// A string literal under judgement: its atoms, and where it is.
+#[derive(Debug)]
+pub struct Literal {
+    pub atoms: Vec<Atom>,
+    /// The whole literal, quotes included.
+    pub span: Span,
+    pub source: SourceId,
+}
+
+impl Literal {
+    pub fn new(string: &StringLiteral, span: Span, source: SourceId) -> Literal {
+        Literal {
+            atoms: atoms(string),
+            span,
+            source,
+        }
+    }
+
+    /// A label on the atoms `at`, or on the whole literal when their place
+    /// in the source is not known.
+    pub fn label(&self, at: Range<usize>, message: impl Into<String>) -> Label {
+        let at = self.atoms.get(at).unwrap_or_default();
+        Label::new(self.source, span_of(at, self.span), message)
+    }
+
+    /// `invalid KIND `TEXT`: WHAT` (or `empty KIND`), labelled at `at`.
+    pub fn invalid(
+        &self,
+        code: Code,
+        kind: &str,
+        what: &str,
+        at: Range<usize>,
+        label: &str,
+    ) -> Diagnostic {
+        let message = if self.atoms.is_empty() {
+            format!("empty {kind}")
+        } else {
+            format!("invalid {kind} `{}`: {what}", display(&self.atoms))
+        };
+        Diagnostic::new(code, message, self.label(at, label))
+    }
+
+    /// An edit replacing the atoms `at`; see [`replace`].
+    pub fn replace(&self, at: Range<usize>, replacement: &str) -> Option<Edit> {
+        replace(self.atoms.get(at)?, replacement, self.source)
+    }
+}
 
 /// One character of a literal, or an interpolation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +72,10 @@ pub struct Atom {
 }
 
 impl Atom {
+    pub fn is(self, character: char) -> bool {
+        self.character == Some(character)
+    }
+
     pub fn is_opaque(self) -> bool {
         self.character.is_none()
     }

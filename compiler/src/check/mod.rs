@@ -8,6 +8,7 @@
 mod conditions;
 mod globs;
 mod graph;
+mod images;
 mod literal_text;
 mod literal_types;
 mod references;
@@ -29,6 +30,7 @@ pub fn check_file(file: &File, source: SourceId) -> Vec<Diagnostic> {
     structure::check_structure(file, source, &mut diagnostics);
     values::check_values(&file.items, source, &mut diagnostics);
     globs::check_globs(&file.items, source, &mut diagnostics);
+    images::check_images(&file.items, source, &mut diagnostics);
     scripts::check_scripts(&file.items, source, &mut diagnostics);
     conditions::check_status_predicates(&file.items, source, &mut diagnostics);
     for item in &file.items {

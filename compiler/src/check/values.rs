@@ -27,9 +27,9 @@ pub fn check_values(items: &[Item], source: SourceId, diagnostics: &mut Vec<Diag
             check_canary_steps(&steps.value, source, diagnostics);
         }
     });
-    walk::for_each_block(items, &mut |block| {
-        if block.keyword.name == "on"
-            && let Some(attribute) = walk::attribute(block, "cron")
+    walk::for_each_body(items, &mut |body| {
+        if body.keyword == "on"
+            && let Some(attribute) = body.attribute("cron")
             && let ExprKind::String(string) = &attribute.value.kind
             && let Some(text) = string.as_plain()
         {

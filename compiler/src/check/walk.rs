@@ -2,44 +2,59 @@
 //! Recursion is bounded by the nesting limit of the syntax phase.
 
 use crate::check::schema;
-use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Item, StringPart};
+use crate::syntax::ast::{Attribute, Expr, ExprKind, Item, StringPart};
 
-/// Visits every block under `items`, parents before children, including
-/// the blocks of template bodies. The contents of escape blocks (`github`,
-/// `gitlab`, `k8s`) are target-specific keys, not `.pipe` blocks: the escape
-/// block itself is visited, what it holds is not.
-pub fn for_each_block<'a>(items: &'a [Item], visit: &mut impl FnMut(&'a Block)) {
-    for item in items {
-        match item {
-            Item::Block(block) => {
-                visit(block);
-                if let Some(body) = &block.body
-                    && !schema::is_escape(&block.keyword.name)
-                {
-                    for_each_block(&body.items, visit);
-                }
-            }
-            Item::Template(template) => for_each_block(&template.body.items, visit),
-            _ => {}
-        }
-    }
+/// A block body or a template body, with the keyword whose schema applies
+/// to it: the block's keyword, or `job` / `steps` for a template.
+#[derive(Clone, Copy, Debug)]
+pub struct Body<'a> {
+    pub keyword: &'a str,
+    pub items: &'a [Item],
 }
 
-/// The attributes written directly in a block's body.
-pub fn attributes(block: &Block) -> impl Iterator<Item = &Attribute> {
-    block
-        .body
-        .iter()
-        .flat_map(|body| body.items.iter())
-        .filter_map(|item| match item {
+impl<'a> Body<'a> {
+    /// The attributes written directly in the body.
+    pub fn attributes(self) -> impl Iterator<Item = &'a Attribute> {
+        self.items.iter().filter_map(|item| match item {
             Item::Attribute(attribute) => Some(attribute),
             _ => None,
         })
+    }
+
+    /// The first attribute named `name`.
+    pub fn attribute(self, name: &str) -> Option<&'a Attribute> {
+        self.attributes()
+            .find(|attribute| attribute.key.name == name)
+    }
 }
 
-/// The first attribute of a block named `name`.
-pub fn attribute<'a>(block: &'a Block, name: &str) -> Option<&'a Attribute> {
-    attributes(block).find(|attribute| attribute.key.name == name)
+/// Visits every block body and template body under `items`, parents before
+/// children. The contents of escape blocks (`github`, `gitlab`, `k8s`) are
+/// target-specific keys, not `.pipe` items, and are not visited.
+pub fn for_each_body<'a>(items: &'a [Item], visit: &mut impl FnMut(Body<'a>)) {
+    for item in items {
+        match item {
+            Item::Block(block) => {
+                if let Some(body) = &block.body
+                    && !schema::is_escape(&block.keyword.name)
+                {
+                    visit(Body {
+                        keyword: &block.keyword.name,
+                        items: &body.items,
+                    });
+                    for_each_body(&body.items, visit);
+                }
+            }
+            Item::Template(template) => {
+                visit(Body {
+                    keyword: &template.kind.name,
+                    items: &template.body.items,
+                });
+                for_each_body(&template.body.items, visit);
+            }
+            _ => {}
+        }
+    }
 }
 
 pub fn for_each_expr<'a>(items: &'a [Item], visit: &mut impl FnMut(&'a Expr)) {

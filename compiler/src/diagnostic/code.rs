@@ -108,12 +108,16 @@ codes! {
     AttributeTypeMismatch = "E0309", Error, "attribute value of the wrong type";
     /// A trigger filter pattern that is malformed or can match nothing.
     InvalidGlob = "E0330", Error, "invalid glob";
+    /// An `image` that is not a valid image reference.
+    InvalidImageReference = "E0331", Error, "invalid image reference";
     /// A declared secret that nothing uses.
     UnusedSecret = "W0101", Warning, "unused secret";
     /// An import that nothing in the file uses.
     UnusedImport = "W0102", Warning, "unused import";
     /// A schedule more frequent than GitHub's 5-minute minimum.
     ScheduleTooFrequent = "W0103", Warning, "schedule too frequent";
+    /// A deploy image tagged `latest` or not tagged at all.
+    UnpinnedDeployImage = "W0120", Warning, "unpinned deploy image";
 }
 
 impl fmt::Display for Code {

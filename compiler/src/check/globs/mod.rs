@@ -5,10 +5,10 @@
 //! characters), and patterns that can match nothing (a path starting with
 //! `./`, a branch name with a space). Only plain strings are judged.
 
-use crate::check::literal_text;
+use crate::check::literal_text::{self, Literal};
 use crate::check::schema::{self, Attributes};
 use crate::check::walk;
-use crate::diagnostic::{Code, Diagnostic, Label};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::span::SourceId;
 use crate::syntax::ast::{Expr, ExprKind, Item};
 
@@ -19,13 +19,13 @@ mod tests;
 use pattern::{GlobKind, glob_problem};
 
 pub fn check_globs(items: &[Item], source: SourceId, diagnostics: &mut Vec<Diagnostic>) {
-    walk::for_each_block(items, &mut |block| {
+    walk::for_each_body(items, &mut |body| {
         let Some(Attributes::Known(known)) =
-            schema::block(&block.keyword.name).map(|schema| schema.attributes)
+            schema::block(body.keyword).map(|schema| schema.attributes)
         else {
             return;
         };
-        for attribute in walk::attributes(block) {
+        for attribute in body.attributes() {
             let name = attribute.key.name.as_str();
             let is_glob = known
                 .iter()
@@ -54,36 +54,29 @@ fn check_pattern(expr: &Expr, kind: GlobKind, source: SourceId, diagnostics: &mu
     let ExprKind::String(string) = &expr.kind else {
         return;
     };
-    let atoms = literal_text::atoms(string);
-    let Some(characters) = literal_text::plain(&atoms) else {
+    let literal = Literal::new(string, expr.span, source);
+    let Some(characters) = literal_text::plain(&literal.atoms) else {
         return;
     };
     let Some(problem) = glob_problem(&characters, kind) else {
         return;
     };
-    let message = if characters.is_empty() {
-        "empty glob pattern".to_owned()
-    } else {
-        format!(
-            "invalid glob `{}`: {}",
-            literal_text::display_chars(&characters),
-            problem.what
+    let mut diagnostic = literal
+        .invalid(
+            Code::InvalidGlob,
+            "glob pattern",
+            &problem.what,
+            problem.at.clone(),
+            problem.label,
         )
-    };
-    let at = atoms.get(problem.at.clone()).unwrap_or_default();
-    let mut diagnostic = Diagnostic::new(
-        Code::InvalidGlob,
-        message,
-        Label::new(source, literal_text::span_of(at, expr.span), problem.label),
-    )
-    .with_help(problem.help);
+        .with_help(problem.help);
     if let Some(note) = problem.note {
         diagnostic = diagnostic.with_note(note);
     }
-    if let Some((replacement, message)) = &problem.fix
-        && let Some(edit) = literal_text::replace(at, replacement, source)
+    if let Some((replacement, message)) = problem.fix
+        && let Some(edit) = literal.replace(problem.at, &replacement)
     {
-        diagnostic = diagnostic.with_fix(message.clone(), vec![edit]);
+        diagnostic = diagnostic.with_fix(message, vec![edit]);
     }
     diagnostics.push(diagnostic);
 }
