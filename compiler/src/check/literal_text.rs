@@ -39,27 +39,140 @@ impl Literal {
         Label::new(self.source, span_of(at, self.span), message)
     }
 
-    /// `invalid KIND `TEXT`: WHAT` (or `empty KIND`), labelled at `at`.
-    pub fn invalid(
-        &self,
-        code: Code,
-        kind: &str,
-        what: &str,
-        at: Range<usize>,
-        label: &str,
-    ) -> Diagnostic {
+    /// The diagnostic for `problem` of this literal, a `KIND` such as
+    /// `url`: `invalid KIND `TEXT`: WHAT` (or `empty KIND`), with the
+    /// problem's label, help, note and fix. The fix is left out when any of
+    /// its atoms is not written as is in the source.
+    pub fn report(&self, code: Code, kind: &str, problem: Problem) -> Diagnostic {
         let message = if self.atoms.is_empty() {
             format!("empty {kind}")
         } else {
-            format!("invalid {kind} `{}`: {what}", display(&self.atoms))
+            format!(
+                "invalid {kind} `{}`: {}",
+                display(&self.atoms),
+                problem.what
+            )
         };
-        Diagnostic::new(code, message, self.label(at, label))
+        let mut diagnostic = Diagnostic::new(code, message, self.label(problem.at, problem.label))
+            .with_help(problem.help);
+        if let Some(note) = problem.note {
+            diagnostic = diagnostic.with_note(note);
+        }
+        if let Some(fix) = problem.fix
+            && let Some(edits) = fix
+                .replacements
+                .iter()
+                .map(|(at, text)| self.replace(at.clone(), text))
+                .collect::<Option<Vec<_>>>()
+        {
+            diagnostic = diagnostic.with_fix(fix.message, edits);
+        }
+        diagnostic
     }
 
-    /// An edit replacing the atoms `at`; see [`replace`].
+    /// An edit replacing the atoms `at` with `replacement` (inserting before
+    /// the atom at `at.start` when `at` is empty), when those atoms are
+    /// written as is in the source. `replacement` must need no escape in a
+    /// string literal.
     pub fn replace(&self, at: Range<usize>, replacement: &str) -> Option<Edit> {
-        replace(self.atoms.get(at)?, replacement, self.source)
+        if at.is_empty() {
+            return Some(Edit {
+                source: self.source,
+                span: Span::empty_at(self.atoms.get(at.start)?.span?.start),
+                replacement: replacement.to_owned(),
+            });
+        }
+        let atoms = self.atoms.get(at)?;
+        let mut end: Option<u32> = None;
+        for atom in atoms {
+            let span = atom.span?;
+            if atom.is_opaque() || end.is_some_and(|end| end != span.start) {
+                return None;
+            }
+            end = Some(span.end);
+        }
+        Some(Edit {
+            source: self.source,
+            span: Span {
+                start: atoms.first()?.span?.start,
+                end: end?,
+            },
+            replacement: replacement.to_owned(),
+        })
     }
+}
+
+/// The first thing wrong with a literal, by atom positions, as a value check
+/// finds it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub at: Range<usize>,
+    /// Completes `invalid KIND `TEXT`: …`, e.g. `it contains a space`.
+    pub what: String,
+    pub label: &'static str,
+    pub help: String,
+    pub note: Option<&'static str>,
+    pub fix: Option<Box<TextFix>>,
+}
+
+/// A fix as replacements of atom ranges, in increasing order.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TextFix {
+    pub message: String,
+    pub replacements: Vec<(Range<usize>, String)>,
+}
+
+impl Problem {
+    pub fn new(
+        at: Range<usize>,
+        what: impl Into<String>,
+        label: &'static str,
+        help: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            at,
+            what: what.into(),
+            label,
+            help: help.into(),
+            note: None,
+            fix: None,
+        }
+    }
+
+    pub fn with_note(mut self, note: &'static str) -> Problem {
+        self.note = Some(note);
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Problem {
+        self.help = help.into();
+        self
+    }
+
+    pub fn with_fix(
+        mut self,
+        message: impl Into<String>,
+        replacements: Vec<(Range<usize>, String)>,
+    ) -> Problem {
+        self.fix = Some(Box::new(TextFix {
+            message: message.into(),
+            replacements,
+        }));
+        self
+    }
+}
+
+/// `characters` with `replacements` (increasing, not overlapping) applied.
+pub fn apply(characters: &[char], replacements: &[(Range<usize>, String)]) -> Vec<char> {
+    let mut result = Vec::with_capacity(characters.len());
+    let mut next = 0;
+    for (at, text) in replacements {
+        result.extend(characters.get(next..at.start).unwrap_or_default());
+        result.extend(text.chars());
+        next = at.end.max(next);
+    }
+    result.extend(characters.get(next..).unwrap_or_default());
+    result
 }
 
 /// One character of a literal, or an interpolation.
@@ -113,6 +226,15 @@ pub fn plain(atoms: &[Atom]) -> Option<Vec<char>> {
     atoms.iter().map(|atom| atom.character).collect()
 }
 
+/// The position of the first literal space, tab, line break or other
+/// control character: never part of a glob, an image or a URL.
+pub fn first_space(atoms: &[Atom]) -> Option<usize> {
+    atoms.iter().position(|atom| {
+        atom.character
+            .is_some_and(|c| c.is_whitespace() || c.is_control())
+    })
+}
+
 /// The source span covering `atoms`, or `fallback` (the whole literal)
 /// when their place in the source is not known or they are none.
 pub fn span_of(atoms: &[Atom], fallback: Span) -> Span {
@@ -127,29 +249,6 @@ pub fn span_of(atoms: &[Atom], fallback: Span) -> Span {
         ) => first.to(*last),
         _ => fallback,
     }
-}
-
-/// An edit replacing `atoms` (a contiguous run) with `replacement`, when
-/// each of them is written as is in the source. `replacement` must be text
-/// that needs no escape in a string literal.
-pub fn replace(atoms: &[Atom], replacement: &str, source: SourceId) -> Option<Edit> {
-    let mut end: Option<u32> = None;
-    for atom in atoms {
-        let span = atom.span?;
-        if atom.is_opaque() || end.is_some_and(|end| end != span.start) {
-            return None;
-        }
-        end = Some(span.end);
-    }
-    let first = atoms.first()?.span?;
-    Some(Edit {
-        source,
-        span: Span {
-            start: first.start,
-            end: end?,
-        },
-        replacement: replacement.to_owned(),
-    })
 }
 
 /// The literal as shown in a message: interpolations as `${…}`, control

@@ -6,6 +6,7 @@
 //! instantiation arrive next.
 
 mod conditions;
+mod environments;
 mod globs;
 mod graph;
 mod images;
@@ -17,6 +18,7 @@ mod scripts;
 mod secrets;
 mod structure;
 pub mod suggest;
+mod urls;
 mod values;
 pub(crate) mod walk;
 
@@ -31,6 +33,8 @@ pub fn check_file(file: &File, source: SourceId) -> Vec<Diagnostic> {
     values::check_values(&file.items, source, &mut diagnostics);
     globs::check_globs(&file.items, source, &mut diagnostics);
     images::check_images(&file.items, source, &mut diagnostics);
+    environments::check_environment_names(&file.items, source, &mut diagnostics);
+    urls::check_urls(&file.items, source, &mut diagnostics);
     scripts::check_scripts(&file.items, source, &mut diagnostics);
     conditions::check_status_predicates(&file.items, source, &mut diagnostics);
     for item in &file.items {

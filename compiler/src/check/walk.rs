@@ -2,13 +2,15 @@
 //! Recursion is bounded by the nesting limit of the syntax phase.
 
 use crate::check::schema;
-use crate::syntax::ast::{Attribute, Expr, ExprKind, Item, StringPart};
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Item, StringPart};
 
 /// A block body or a template body, with the keyword whose schema applies
 /// to it: the block's keyword, or `job` / `steps` for a template.
 #[derive(Clone, Copy, Debug)]
 pub struct Body<'a> {
     pub keyword: &'a str,
+    /// The block; `None` for a template's body.
+    pub block: Option<&'a Block>,
     pub items: &'a [Item],
 }
 
@@ -26,6 +28,15 @@ impl<'a> Body<'a> {
         self.attributes()
             .find(|attribute| attribute.key.name == name)
     }
+
+    /// The blocks written directly in the body, with or without a body of
+    /// their own.
+    pub fn blocks(self) -> impl Iterator<Item = &'a Block> {
+        self.items.iter().filter_map(|item| match item {
+            Item::Block(block) => Some(block),
+            _ => None,
+        })
+    }
 }
 
 /// Visits every block body and template body under `items`, parents before
@@ -40,6 +51,7 @@ pub fn for_each_body<'a>(items: &'a [Item], visit: &mut impl FnMut(Body<'a>)) {
                 {
                     visit(Body {
                         keyword: &block.keyword.name,
+                        block: Some(block),
                         items: &body.items,
                     });
                     for_each_body(&body.items, visit);
@@ -48,6 +60,7 @@ pub fn for_each_body<'a>(items: &'a [Item], visit: &mut impl FnMut(Body<'a>)) {
             Item::Template(template) => {
                 visit(Body {
                     keyword: &template.kind.name,
+                    block: None,
                     items: &template.body.items,
                 });
                 for_each_body(&template.body.items, visit);

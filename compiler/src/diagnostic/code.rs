@@ -110,6 +110,10 @@ codes! {
     InvalidGlob = "E0330", Error, "invalid glob";
     /// An `image` that is not a valid image reference.
     InvalidImageReference = "E0331", Error, "invalid image reference";
+    /// An environment name that is not valid on every target.
+    InvalidEnvironmentName = "E0332", Error, "invalid environment name";
+    /// A URL attribute that is not an `http://` or `https://` address with a host.
+    InvalidUrl = "E0333", Error, "invalid url";
     /// A declared secret that nothing uses.
     UnusedSecret = "W0101", Warning, "unused secret";
     /// An import that nothing in the file uses.
@@ -118,6 +122,8 @@ codes! {
     ScheduleTooFrequent = "W0103", Warning, "schedule too frequent";
     /// A deploy image tagged `latest` or not tagged at all.
     UnpinnedDeployImage = "W0120", Warning, "unpinned deploy image";
+    /// A production environment whose url is `http://`.
+    InsecureEnvironmentUrl = "W0121", Warning, "insecure environment url";
 }
 
 impl fmt::Display for Code {

@@ -61,22 +61,5 @@ fn check_pattern(expr: &Expr, kind: GlobKind, source: SourceId, diagnostics: &mu
     let Some(problem) = glob_problem(&characters, kind) else {
         return;
     };
-    let mut diagnostic = literal
-        .invalid(
-            Code::InvalidGlob,
-            "glob pattern",
-            &problem.what,
-            problem.at.clone(),
-            problem.label,
-        )
-        .with_help(problem.help);
-    if let Some(note) = problem.note {
-        diagnostic = diagnostic.with_note(note);
-    }
-    if let Some((replacement, message)) = problem.fix
-        && let Some(edit) = literal.replace(problem.at, &replacement)
-    {
-        diagnostic = diagnostic.with_fix(message, vec![edit]);
-    }
-    diagnostics.push(diagnostic);
+    diagnostics.push(literal.report(Code::InvalidGlob, "glob pattern", problem));
 }

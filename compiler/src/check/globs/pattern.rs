@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use crate::check::literal_text;
+use crate::check::literal_text::{self, Problem};
 
 /// Why a branch pattern with some character can never match.
 const REF_RULES: &str = "Git forbids spaces, `~`, `^`, `:` and `\\` in branch and tag names, and a `/` or `.` at either end (`git check-ref-format`), so this pattern matches nothing";
@@ -19,62 +19,33 @@ pub enum GlobKind {
     Path,
 }
 
-/// The first thing wrong with a pattern, by character positions.
-#[derive(Debug)]
-pub struct Problem {
-    pub at: Range<usize>,
-    pub what: String,
-    pub label: &'static str,
-    pub help: String,
-    /// Why the pattern is wrong, when the message does not say it all.
-    pub note: Option<&'static str>,
-    /// A replacement for `at` that makes the pattern valid, with its message.
-    pub fix: Option<(String, String)>,
-}
-
 /// The first problem of `pattern`; a fix is kept only when the pattern it
 /// produces has no problem left.
 pub fn glob_problem(pattern: &[char], kind: GlobKind) -> Option<Problem> {
     let mut problem = first_problem(pattern, kind)?;
-    if let Some((replacement, _)) = &problem.fix {
-        let mut fixed: Vec<char> = pattern.get(..problem.at.start).unwrap_or_default().to_vec();
-        fixed.extend(replacement.chars());
-        fixed.extend(pattern.get(problem.at.end..).unwrap_or_default());
-        if first_problem(&fixed, kind).is_some() {
-            problem.fix = None;
+    if let Some(fix) = &problem.fix {
+        let fixed = literal_text::apply(pattern, &fix.replacements);
+        problem = if first_problem(&fixed, kind).is_some() {
+            Problem {
+                fix: None,
+                ..problem
+            }
         } else {
-            problem.help = format!("write `{}`", literal_text::display_chars(&fixed));
-        }
+            problem.with_help(format!("write `{}`", literal_text::display_chars(&fixed)))
+        };
     }
     Some(problem)
 }
 
-fn problem(at: Range<usize>, what: impl Into<String>, label: &'static str, help: &str) -> Problem {
-    Problem {
-        at,
-        what: what.into(),
-        label,
-        help: help.to_owned(),
-        note: None,
-        fix: None,
-    }
-}
-
-impl Problem {
-    fn with_note(mut self, note: &'static str) -> Problem {
-        self.note = Some(note);
-        self
-    }
-
-    fn with_fix(mut self, replacement: &str, message: impl Into<String>) -> Problem {
-        self.fix = Some((replacement.to_owned(), message.into()));
-        self
-    }
+/// A fix that replaces the problem's characters with `replacement`.
+fn replacing(problem: Problem, replacement: &str, message: impl Into<String>) -> Problem {
+    let at = problem.at.clone();
+    problem.with_fix(message, vec![(at, replacement.to_owned())])
 }
 
 fn first_problem(pattern: &[char], kind: GlobKind) -> Option<Problem> {
     if pattern.is_empty() {
-        return Some(problem(
+        return Some(Problem::new(
             0..0,
             "the pattern is empty",
             "matches nothing",
@@ -83,16 +54,14 @@ fn first_problem(pattern: &[char], kind: GlobKind) -> Option<Problem> {
     }
     let leading = pattern.iter().take_while(|c| c.is_whitespace()).count();
     if leading > 0 {
-        return Some(
-            problem(
-                0..leading,
-                "it starts with a space",
-                "leading space",
-                "remove the spaces",
-            )
-            .with_note("CI services compare patterns as written, spaces included")
-            .with_fix("", "remove the spaces"),
-        );
+        let found = Problem::new(
+            0..leading,
+            "it starts with a space",
+            "leading space",
+            "remove the spaces",
+        )
+        .with_note("CI services compare patterns as written, spaces included");
+        return Some(replacing(found, "", "remove the spaces"));
     }
     let trailing = pattern
         .iter()
@@ -100,20 +69,18 @@ fn first_problem(pattern: &[char], kind: GlobKind) -> Option<Problem> {
         .take_while(|c| c.is_whitespace())
         .count();
     if trailing > 0 {
-        return Some(
-            problem(
-                pattern.len() - trailing..pattern.len(),
-                "it ends with a space",
-                "trailing space",
-                "remove the spaces",
-            )
-            .with_note("CI services compare patterns as written, spaces included")
-            .with_fix("", "remove the spaces"),
-        );
+        let found = Problem::new(
+            pattern.len() - trailing..pattern.len(),
+            "it ends with a space",
+            "trailing space",
+            "remove the spaces",
+        )
+        .with_note("CI services compare patterns as written, spaces included");
+        return Some(replacing(found, "", "remove the spaces"));
     }
     let start = usize::from(pattern.first() == Some(&'!'));
     if start == pattern.len() {
-        return Some(problem(
+        return Some(Problem::new(
             0..1,
             "`!` negates nothing",
             "a pattern must follow `!`",
@@ -142,21 +109,25 @@ fn prefix_problem(pattern: &[char], start: usize, kind: GlobKind) -> Option<Prob
     }
     let prefix: String = rest.iter().take(length).collect();
     let found = match kind {
-        GlobKind::Path => problem(
+        GlobKind::Path => Problem::new(
             start..start + length,
             format!("a path filter cannot start with `{prefix}`"),
             "paths are matched from the repository root",
             "remove the prefix",
         )
         .with_note("GitHub and GitLab match changed paths relative to the repository root, without `./` or `/`, so this pattern matches nothing"),
-        GlobKind::Ref => problem(
+        GlobKind::Ref => Problem::new(
             start..start + length,
             "branch and tag names cannot start with `/`",
             "no branch or tag starts like this",
             "remove the `/`",
         ),
     };
-    Some(found.with_fix("", format!("remove the leading `{prefix}`")))
+    Some(replacing(
+        found,
+        "",
+        format!("remove the leading `{prefix}`"),
+    ))
 }
 
 /// Walks the pattern once: escapes, repetition operators, character
@@ -171,7 +142,7 @@ fn scan(pattern: &[char], start: usize, kind: GlobKind) -> Option<Problem> {
         match character {
             '\\' if kind == GlobKind::Ref => {
                 return Some(
-                    problem(
+                    Problem::new(
                         index..index + 1,
                         "branch and tag names cannot contain `\\`",
                         "not allowed in a branch or tag name",
@@ -191,7 +162,7 @@ fn scan(pattern: &[char], start: usize, kind: GlobKind) -> Option<Problem> {
             }
             '?' | '+' => {
                 if !repeatable {
-                    return Some(problem(
+                    return Some(Problem::new(
                         index..index + 1,
                         format!("`{character}` has nothing to repeat"),
                         "must follow a character or a `[…]` class",
@@ -223,7 +194,7 @@ fn scan(pattern: &[char], start: usize, kind: GlobKind) -> Option<Problem> {
                 repeatable = true;
             }
             ']' => {
-                return Some(problem(
+                return Some(Problem::new(
                     index..index + 1,
                     "`]` closes nothing",
                     "no `[` before it",
@@ -238,7 +209,7 @@ fn scan(pattern: &[char], start: usize, kind: GlobKind) -> Option<Problem> {
                 repeatable = true;
             }
             '\n' | '\r' => {
-                return Some(problem(
+                return Some(Problem::new(
                     index..index + 1,
                     "it contains a line break",
                     "line break",
@@ -252,7 +223,7 @@ fn scan(pattern: &[char], start: usize, kind: GlobKind) -> Option<Problem> {
                     format!("`{character}`")
                 };
                 return Some(
-                    problem(
+                    Problem::new(
                         index..index + 1,
                         format!("branch and tag names cannot contain {what}"),
                         "not allowed in a branch or tag name",
@@ -270,7 +241,7 @@ fn scan(pattern: &[char], start: usize, kind: GlobKind) -> Option<Problem> {
     }
     match (kind, pattern.last()) {
         (GlobKind::Ref, Some(last @ ('/' | '.'))) => Some(
-            problem(
+            Problem::new(
                 pattern.len() - 1..pattern.len(),
                 format!("branch and tag names cannot end with `{last}`"),
                 "no branch or tag ends like this",
@@ -287,7 +258,7 @@ fn scan(pattern: &[char], start: usize, kind: GlobKind) -> Option<Problem> {
 fn character_class(pattern: &[char], open: usize) -> Result<usize, Box<Problem>> {
     const HELP: &str = "a class such as `[0-9]` or `[abc]` matches one of its characters";
     if pattern.get(open + 1) == Some(&']') {
-        return Err(Box::new(problem(
+        return Err(Box::new(Problem::new(
             open..open + 2,
             "the character class `[]` is empty",
             "matches no character",
@@ -299,7 +270,7 @@ fn character_class(pattern: &[char], open: usize) -> Result<usize, Box<Problem>>
         match (character, pattern.get(index + 1), pattern.get(index + 2)) {
             (']', _, _) => return Ok(index),
             (first, Some('-'), Some(']')) => {
-                return Err(Box::new(problem(
+                return Err(Box::new(Problem::new(
                     index..index + 2,
                     format!("the range `{first}-` has no end"),
                     "range without an end",
@@ -308,7 +279,7 @@ fn character_class(pattern: &[char], open: usize) -> Result<usize, Box<Problem>>
             }
             (first, Some('-'), Some(&last)) => {
                 if first > last {
-                    return Err(Box::new(problem(
+                    return Err(Box::new(Problem::new(
                         index..index + 3,
                         format!("the range `{first}-{last}` runs backwards"),
                         "start after end",
@@ -320,7 +291,7 @@ fn character_class(pattern: &[char], open: usize) -> Result<usize, Box<Problem>>
             _ => index += 1,
         }
     }
-    Err(Box::new(problem(
+    Err(Box::new(Problem::new(
         open..open + 1,
         "`[` is never closed",
         "this class has no `]`",
@@ -337,7 +308,7 @@ fn glued_double_star(segment: Range<usize>, double_star: Option<Range<usize>>) -
     if run == segment {
         return None;
     }
-    let found = problem(
+    let found = Problem::new(
         run.clone(),
         "`**` is glued to other characters",
         "`**` must be a whole path segment",
@@ -345,7 +316,7 @@ fn glued_double_star(segment: Range<usize>, double_star: Option<Range<usize>>) -
     )
     .with_note("GitHub lets a glued `**` match across directories, GitLab reads it as `*`: the pattern would select different files on each");
     if run.start == segment.start {
-        return Some(found.with_fix("**/*", "match at any depth with `**/*`"));
+        return Some(replacing(found, "**/*", "match at any depth with `**/*`"));
     }
     Some(found)
 }

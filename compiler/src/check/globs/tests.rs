@@ -1,6 +1,7 @@
 //! Unit tests of the pattern grammar.
 
 use super::pattern::{GlobKind, glob_problem};
+use crate::check::literal_text;
 
 fn what(pattern: &str, kind: GlobKind) -> Option<String> {
     let characters: Vec<char> = pattern.chars().collect();
@@ -9,12 +10,12 @@ fn what(pattern: &str, kind: GlobKind) -> Option<String> {
 
 fn fixed(pattern: &str, kind: GlobKind) -> Option<String> {
     let characters: Vec<char> = pattern.chars().collect();
-    let problem = glob_problem(&characters, kind)?;
-    let (replacement, _) = problem.fix?;
-    let mut text: String = characters[..problem.at.start].iter().collect();
-    text.push_str(&replacement);
-    text.extend(&characters[problem.at.end..]);
-    Some(text)
+    let fix = glob_problem(&characters, kind)?.fix?;
+    Some(
+        literal_text::apply(&characters, &fix.replacements)
+            .into_iter()
+            .collect(),
+    )
 }
 
 #[test]

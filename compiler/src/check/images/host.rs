@@ -4,9 +4,7 @@
 
 use std::ops::Range;
 
-use crate::check::literal_text::Atom;
-
-use super::reference::{Problem, problem};
+use crate::check::literal_text::{Atom, Problem};
 
 const HOST_HELP: &str = "a registry host is a DNS name (`ghcr.io`) or `localhost`, optionally with a port (`localhost:5000`)";
 
@@ -17,7 +15,7 @@ pub fn check_host(atoms: &[Atom], host: Range<usize>) -> Result<(), Problem> {
         match text.iter().position(|atom| atom.is(']')) {
             Some(end) => Some(end),
             None => {
-                return Err(problem(
+                return Err(Problem::new(
                     host.start..host.start + 1,
                     "the IPv6 address has no `]`",
                     "not closed",
@@ -42,7 +40,7 @@ pub fn check_host(atoms: &[Atom], host: Range<usize>) -> Result<(), Problem> {
                 .iter()
                 .any(|atom| atom.character.is_some_and(|c| !c.is_ascii_digit()))
         {
-            return Err(problem(
+            return Err(Problem::new(
                 port,
                 "the registry port is not a number",
                 "not a port",
@@ -63,7 +61,7 @@ pub fn check_host(atoms: &[Atom], host: Range<usize>) -> Result<(), Problem> {
                 && !character.is_ascii_alphanumeric()
                 && character != '-'
             {
-                return Err(problem(
+                return Err(Problem::new(
                     index..index + 1,
                     format!("`{character}` is not allowed in a registry host"),
                     "not allowed here",
@@ -75,7 +73,7 @@ pub fn check_host(atoms: &[Atom], host: Range<usize>) -> Result<(), Problem> {
         let label = atoms.get(label_start..index).unwrap_or_default();
         let edges = [label.first(), label.last()];
         if label.is_empty() || edges.iter().flatten().any(|atom| atom.is('-')) {
-            return Err(problem(
+            return Err(Problem::new(
                 label_start..index.max(label_start + 1),
                 "a part of the registry host is empty or starts or ends with `-`",
                 "invalid host name",

@@ -8,13 +8,13 @@ mod reference;
 #[cfg(test)]
 mod tests;
 
-use crate::check::literal_text::{self, Atom, Literal};
+use crate::check::literal_text::{self, Literal};
 use crate::check::walk;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::SourceId;
 use crate::syntax::ast::{ExprKind, Item};
 
-use reference::{Pin, Problem};
+use reference::Pin;
 
 pub fn check_images(items: &[Item], source: SourceId, diagnostics: &mut Vec<Diagnostic>) {
     walk::for_each_body(items, &mut |body| {
@@ -29,53 +29,19 @@ pub fn check_images(items: &[Item], source: SourceId, diagnostics: &mut Vec<Diag
         };
         let literal = Literal::new(string, attribute.value.span, source);
         match reference::parse(&literal.atoms) {
-            Err(problem) => diagnostics.push(invalid(&literal, problem)),
+            Err(problem) => {
+                diagnostics.push(literal.report(
+                    Code::InvalidImageReference,
+                    "image reference",
+                    problem,
+                ));
+            }
             Ok(pin @ (Pin::Latest | Pin::Untagged)) if body.keyword == "deploy" => {
                 diagnostics.push(unpinned(&literal, pin));
             }
             Ok(_) => {}
         }
     });
-}
-
-fn invalid(literal: &Literal, problem: Problem) -> Diagnostic {
-    let diagnostic = literal.invalid(
-        Code::InvalidImageReference,
-        "image reference",
-        &problem.what,
-        problem.at.clone(),
-        problem.label,
-    );
-    if problem.lowercase.is_empty() {
-        return diagnostic.with_help(problem.help);
-    }
-    let lowered: Vec<Atom> = literal
-        .atoms
-        .iter()
-        .enumerate()
-        .map(|(index, atom)| match atom.character {
-            Some(character) if problem.lowercase.binary_search(&index).is_ok() => Atom {
-                character: Some(character.to_ascii_lowercase()),
-                ..*atom
-            },
-            _ => *atom,
-        })
-        .collect();
-    let diagnostic = diagnostic
-        .with_note("registries reject uppercase repository names; only the registry host and the tag may have capitals")
-        .with_help(format!("write `{}`", literal_text::display(&lowered)));
-    let edits: Option<Vec<_>> = problem
-        .lowercase
-        .iter()
-        .map(|&index| {
-            let lower = literal.atoms.get(index)?.character?.to_ascii_lowercase();
-            literal.replace(index..index + 1, &lower.to_string())
-        })
-        .collect();
-    match edits {
-        Some(edits) => diagnostic.with_fix("lowercase the repository name", edits),
-        None => diagnostic,
-    }
 }
 
 fn unpinned(literal: &Literal, pin: Pin) -> Diagnostic {

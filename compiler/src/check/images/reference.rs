@@ -17,7 +17,7 @@
 
 use std::ops::Range;
 
-use crate::check::literal_text::Atom;
+use crate::check::literal_text::{self, Atom, Problem};
 
 use super::host::check_host;
 
@@ -36,50 +36,21 @@ pub enum Pin {
     Unknown,
 }
 
-/// The first thing wrong with a reference, by atom positions.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub at: Range<usize>,
-    pub what: String,
-    pub label: &'static str,
-    pub help: &'static str,
-    /// Positions of uppercase letters to lowercase, when that is the fix.
-    pub lowercase: Vec<usize>,
-}
-
 const COMPONENT_HELP: &str = "a repository name is lowercase letters and digits, separated by `/` between components and by `.`, `_`, `__` or `-` within one";
 const TAG_HELP: &str = "a tag is up to 128 letters, digits, `_`, `.` and `-`, and starts with a letter, a digit or `_`";
-
-pub(super) fn problem(
-    at: Range<usize>,
-    what: impl Into<String>,
-    label: &'static str,
-    help: &'static str,
-) -> Problem {
-    Problem {
-        at,
-        what: what.into(),
-        label,
-        help,
-        lowercase: Vec::new(),
-    }
-}
 
 /// Checks `atoms` as an image reference.
 pub fn parse(atoms: &[Atom]) -> Result<Pin, Problem> {
     if atoms.is_empty() {
-        return Err(problem(
+        return Err(Problem::new(
             0..0,
             "it is empty",
             "no image",
             "write an image such as `python:3.12-slim`, or remove `image`",
         ));
     }
-    if let Some(space) = atoms.iter().position(|atom| {
-        atom.character
-            .is_some_and(|c| c.is_whitespace() || c.is_control())
-    }) {
-        return Err(problem(
+    if let Some(space) = literal_text::first_space(atoms) {
+        return Err(Problem::new(
             space..space + 1,
             "it contains a space",
             "not allowed in an image reference",
@@ -110,17 +81,7 @@ pub fn parse(atoms: &[Atom]) -> Result<Pin, Problem> {
         check_digest(atoms, at_sign + 1..atoms.len())?;
     }
     if !uppercase.is_empty() {
-        let first = uppercase.first().copied().unwrap_or(0);
-        let last = uppercase.last().copied().unwrap_or(0);
-        return Err(Problem {
-            lowercase: uppercase,
-            ..problem(
-                first..last + 1,
-                "the repository name has uppercase letters",
-                "repository names are lowercase",
-                COMPONENT_HELP,
-            )
-        });
+        return Err(lowercase(atoms, &uppercase));
     }
     let last_component = atoms
         .get(last_slash.map_or(0, |slash| slash + 1)..path_end)
@@ -144,6 +105,28 @@ pub fn parse(atoms: &[Atom]) -> Result<Pin, Problem> {
     })
 }
 
+/// The problem of capitals in the repository name (at `uppercase`, in
+/// increasing order), with the fix that lowercases them.
+fn lowercase(atoms: &[Atom], uppercase: &[usize]) -> Problem {
+    let first = uppercase.first().copied().unwrap_or(0);
+    let last = uppercase.last().copied().unwrap_or(0);
+    let mut replacements = Vec::with_capacity(uppercase.len());
+    let mut lowered = atoms.to_vec();
+    for &index in uppercase {
+        if let Some(atom) = lowered.get_mut(index)
+            && let Some(character) = atom.character
+        {
+            let lower = character.to_ascii_lowercase();
+            atom.character = Some(lower);
+            replacements.push((index..index + 1, lower.to_string()));
+        }
+    }
+    Problem::new(first..last + 1, "the repository name has uppercase letters", "repository names are lowercase", COMPONENT_HELP)
+        .with_note("registries reject uppercase repository names; only the registry host and the tag may have capitals")
+        .with_help(format!("write `{}`", literal_text::display(&lowered)))
+        .with_fix("lowercase the repository name", replacements)
+}
+
 /// The name: an optional registry host, then path components.
 fn check_name(
     atoms: &[Atom],
@@ -157,7 +140,7 @@ fn check_name(
         .filter(|atom| !atom.is_opaque())
         .count();
     if literal > 255 {
-        return Err(problem(
+        return Err(Problem::new(
             name,
             "the name is longer than 255 characters",
             "too long",
@@ -180,7 +163,7 @@ fn check_name(
             } else {
                 component.start
             };
-            return Err(problem(
+            return Err(Problem::new(
                 slash..slash + 1,
                 "a path component is empty",
                 "nothing on this side of the `/`",
@@ -233,7 +216,7 @@ fn check_component(
         let lower = character.to_ascii_lowercase();
         if matches!(lower, '.' | '_' | '-') {
             if index == component.start || index + 1 == component.end {
-                return Err(problem(
+                return Err(Problem::new(
                     index..index + 1,
                     "a path component must start and end with a letter or digit",
                     "separator at the edge of a component",
@@ -244,7 +227,7 @@ fn check_component(
             continue;
         }
         if !lower.is_ascii_lowercase() && !lower.is_ascii_digit() {
-            return Err(problem(
+            return Err(Problem::new(
                 index..index + 1,
                 format!("`{character}` is not allowed in a repository name"),
                 "not allowed here",
@@ -268,7 +251,7 @@ fn check_separator(atoms: &[Atom], run: Range<usize>) -> Result<(), Problem> {
     if matches!(text.as_str(), "." | "_" | "__") || text.chars().all(|c| c == '-') {
         return Ok(());
     }
-    Err(problem(
+    Err(Problem::new(
         run,
         format!("`{text}` is not a valid separator"),
         "invalid separator",
@@ -280,7 +263,7 @@ fn check_tag(atoms: &[Atom], tag: Range<usize>) -> Result<(), Problem> {
     let text = atoms.get(tag.clone()).unwrap_or_default();
     if text.is_empty() {
         let colon = tag.start.saturating_sub(1);
-        return Err(problem(
+        return Err(Problem::new(
             colon..colon + 1,
             "the tag after `:` is empty",
             "no tag after this `:`",
@@ -288,7 +271,7 @@ fn check_tag(atoms: &[Atom], tag: Range<usize>) -> Result<(), Problem> {
         ));
     }
     if text.iter().filter(|atom| !atom.is_opaque()).count() > 128 {
-        return Err(problem(
+        return Err(Problem::new(
             tag,
             "the tag is longer than 128 characters",
             "too long",
@@ -309,7 +292,7 @@ fn check_tag(atoms: &[Atom], tag: Range<usize>) -> Result<(), Problem> {
             } else {
                 format!("`{character}` is not allowed in a tag")
             };
-            return Err(problem(
+            return Err(Problem::new(
                 index..index + 1,
                 what,
                 "not allowed in a tag",
@@ -348,7 +331,7 @@ fn check_digest(atoms: &[Atom], digest: Range<usize>) -> Result<(), Problem> {
     } else {
         digest
     };
-    Err(problem(
+    Err(Problem::new(
         at,
         "the digest is not `sha256:` and 64 lowercase hex digits",
         "invalid digest",

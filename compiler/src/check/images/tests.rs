@@ -88,10 +88,15 @@ fn invalid_references_fail() {
 
 #[test]
 fn uppercase_in_the_repository_is_lowercased_by_the_fix() {
-    let problem = parse(&atoms("ghcr.io/Acme/API:1.0")).err();
-    let positions = problem.map(|problem| problem.lowercase);
-    assert_eq!(positions, Some(vec![8, 13, 14, 15]));
+    let lowercased = |text: &str| {
+        let fix = parse(&atoms(text)).err()?.fix?;
+        let ranges: Vec<_> = fix.replacements.iter().map(|(at, _)| at.start).collect();
+        Some(ranges)
+    };
+    assert_eq!(
+        lowercased("ghcr.io/Acme/API:1.0"),
+        Some(vec![8, 13, 14, 15])
+    );
     // Another problem comes first, so lowercasing would not be enough.
-    let problem = parse(&atoms("ghcr.io/Acme//api")).err();
-    assert_eq!(problem.map(|problem| problem.lowercase), Some(vec![]));
+    assert_eq!(lowercased("ghcr.io/Acme//api"), None);
 }
