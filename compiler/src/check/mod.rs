@@ -10,6 +10,7 @@ mod environments;
 mod globs;
 mod graph;
 mod images;
+mod limits;
 mod literal_text;
 mod literal_types;
 mod references;
@@ -26,8 +27,10 @@ use crate::diagnostic::Diagnostic;
 use crate::span::SourceId;
 use crate::syntax::ast::{File, Item};
 
-/// Checks one parsed file.
-pub fn check_file(file: &File, source: SourceId) -> Vec<Diagnostic> {
+/// Checks one parsed file; `text` is the source it was parsed from, for the
+/// checks that look at how a value is written (a `0` written as such, not a
+/// malformed literal the lexer recovered as `0`) and fixes that remove lines.
+pub fn check_file(file: &File, text: &str, source: SourceId) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     structure::check_structure(file, source, &mut diagnostics);
     values::check_values(&file.items, source, &mut diagnostics);
@@ -35,6 +38,7 @@ pub fn check_file(file: &File, source: SourceId) -> Vec<Diagnostic> {
     images::check_images(&file.items, source, &mut diagnostics);
     environments::check_environment_names(&file.items, source, &mut diagnostics);
     urls::check_urls(&file.items, source, &mut diagnostics);
+    limits::check_limits(&file.items, text, source, &mut diagnostics);
     scripts::check_scripts(&file.items, source, &mut diagnostics);
     conditions::check_status_predicates(&file.items, source, &mut diagnostics);
     for item in &file.items {

@@ -114,6 +114,8 @@ codes! {
     InvalidEnvironmentName = "E0332", Error, "invalid environment name";
     /// A URL attribute that is not an `http://` or `https://` address with a host.
     InvalidUrl = "E0333", Error, "invalid url";
+    /// A literal number or duration outside what the targets accept.
+    ValueOutOfRange = "E0334", Error, "value out of range";
     /// A declared secret that nothing uses.
     UnusedSecret = "W0101", Warning, "unused secret";
     /// An import that nothing in the file uses.
@@ -124,6 +126,8 @@ codes! {
     UnpinnedDeployImage = "W0120", Warning, "unpinned deploy image";
     /// A production environment whose url is `http://`.
     InsecureEnvironmentUrl = "W0121", Warning, "insecure environment url";
+    /// A job timeout longer than GitHub-hosted runners allow.
+    TimeoutAboveHostedRunnerLimit = "W0122", Warning, "timeout above the hosted-runner limit";
 }
 
 impl fmt::Display for Code {
