@@ -19,6 +19,7 @@ mod scripts;
 mod secrets;
 mod structure;
 pub mod suggest;
+mod unused;
 mod urls;
 mod values;
 pub(crate) mod walk;
@@ -39,6 +40,7 @@ pub fn check_file(file: &File, text: &str, source: SourceId) -> Vec<Diagnostic> 
     environments::check_environment_names(&file.items, source, &mut diagnostics);
     urls::check_urls(&file.items, source, &mut diagnostics);
     limits::check_limits(&file.items, text, source, &mut diagnostics);
+    unused::check_unused_templates(&file.items, source, &mut diagnostics);
     scripts::check_scripts(&file.items, source, &mut diagnostics);
     conditions::check_status_predicates(&file.items, source, &mut diagnostics);
     for item in &file.items {
@@ -48,6 +50,7 @@ pub fn check_file(file: &File, text: &str, source: SourceId) -> Vec<Diagnostic> 
             graph::check_job_graph(block, source, &mut diagnostics);
             secrets::check_secrets(block, source, &mut diagnostics);
             references::check_references(block, source, &mut diagnostics);
+            unused::check_unused_inputs(block, text, source, &mut diagnostics);
         }
     }
     diagnostics

@@ -18,7 +18,10 @@ struct Job<'a> {
 
 pub fn check_references(pipeline: &Block, source: SourceId, diagnostics: &mut Vec<Diagnostic>) {
     let Some(body) = &pipeline.body else { return };
-    let inputs = manual_inputs(&body.items);
+    let inputs: Vec<&str> = walk::manual_inputs(&body.items)
+        .iter()
+        .map(|input| input.name.name.as_str())
+        .collect();
     let mut jobs: HashMap<&str, Job<'_>> = HashMap::new();
     for item in &body.items {
         if let Item::Block(block) = item
@@ -255,25 +258,4 @@ fn job_facts(block: &Block) -> Job<'_> {
         }
     }
     job
-}
-
-fn manual_inputs(items: &[Item]) -> Vec<&str> {
-    let mut names = Vec::new();
-    for item in items {
-        if let Item::Block(block) = item
-            && block.keyword.name == "on"
-            && block
-                .label
-                .as_ref()
-                .is_some_and(|label| label.name == "manual")
-            && let Some(body) = &block.body
-        {
-            for inner in &body.items {
-                if let Item::Input(input) = inner {
-                    names.push(input.name.name.as_str());
-                }
-            }
-        }
-    }
-    names
 }

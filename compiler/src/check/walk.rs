@@ -2,7 +2,7 @@
 //! Recursion is bounded by the nesting limit of the syntax phase.
 
 use crate::check::schema;
-use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Item, StringPart};
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Input, Item, StringPart};
 
 /// A block body or a template body, with the keyword whose schema applies
 /// to it: the block's keyword, or `job` / `steps` for a template.
@@ -68,6 +68,27 @@ pub fn for_each_body<'a>(items: &'a [Item], visit: &mut impl FnMut(Body<'a>)) {
             _ => {}
         }
     }
+}
+
+/// The `input`s of the `on manual` triggers among a pipeline's items.
+pub fn manual_inputs(items: &[Item]) -> Vec<&Input> {
+    let mut inputs = Vec::new();
+    for item in items {
+        if let Item::Block(block) = item
+            && block.keyword.name == "on"
+            && block
+                .label
+                .as_ref()
+                .is_some_and(|label| label.name == "manual")
+            && let Some(body) = &block.body
+        {
+            inputs.extend(body.items.iter().filter_map(|inner| match inner {
+                Item::Input(input) => Some(input),
+                _ => None,
+            }));
+        }
+    }
+    inputs
 }
 
 pub fn for_each_expr<'a>(items: &'a [Item], visit: &mut impl FnMut(&'a Expr)) {

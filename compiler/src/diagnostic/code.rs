@@ -128,6 +128,10 @@ codes! {
     InsecureEnvironmentUrl = "W0121", Warning, "insecure environment url";
     /// A job timeout longer than GitHub-hosted runners allow.
     TimeoutAboveHostedRunnerLimit = "W0122", Warning, "timeout above the hosted-runner limit";
+    /// A manual input that nothing reads.
+    UnusedInput = "W0123", Warning, "unused input";
+    /// A template that nothing in its file uses, in a file with a pipeline.
+    UnusedTemplate = "W0124", Warning, "unused template";
 }
 
 impl fmt::Display for Code {
