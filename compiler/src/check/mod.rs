@@ -6,6 +6,7 @@
 //! instantiation arrive next.
 
 mod conditions;
+mod env_references;
 mod environments;
 mod globs;
 mod graph;
@@ -51,6 +52,7 @@ pub fn check_file(file: &File, text: &str, source: SourceId) -> Vec<Diagnostic> 
             secrets::check_secrets(block, source, &mut diagnostics);
             references::check_references(block, source, &mut diagnostics);
             unused::check_unused_inputs(block, text, source, &mut diagnostics);
+            env_references::check_env_references(block, source, &mut diagnostics);
         }
     }
     diagnostics

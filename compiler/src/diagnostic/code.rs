@@ -88,6 +88,8 @@ codes! {
     UnknownMatrixKey = "E0214", Error, "unknown matrix key";
     /// `jobs.X.outputs.Y` naming no `output Y` of job X.
     UnknownOutput = "E0215", Error, "unknown job output";
+    /// `env.NAME` naming no variable of an enclosing `env` block.
+    UnknownEnvVariable = "E0225", Error, "unknown environment variable";
     /// Jobs whose `needs` form a cycle.
     NeedsCycle = "E0301", Error, "cycle in needs";
     /// A job that lists itself in `needs`.
