@@ -5,7 +5,7 @@
 //! most 63 characters. (A `.pipe` name is already within the characters
 //! GitHub and GitLab accept.) The fix renames `Prod_EU` to `prod-eu`.
 
-use crate::check::walk;
+use crate::check::{literal_text, walk};
 use crate::diagnostic::{Code, Diagnostic, Edit, Label};
 use crate::span::SourceId;
 use crate::syntax::ast::{Block, ExprKind, Ident, Item};
@@ -100,7 +100,10 @@ fn suggested_name(name: &str) -> Option<String> {
 fn invalid_name(label: &Ident, problem: String, source: SourceId) -> Diagnostic {
     let diagnostic = Diagnostic::new(
         Code::InvalidEnvironmentName,
-        format!("invalid environment name `{}`: {problem}", label.name),
+        format!(
+            "invalid environment name `{}`: {problem}",
+            literal_text::display_chars(label.name.chars())
+        ),
         Label::new(source, label.span, "not a valid Kubernetes name"),
     )
     .with_note(format!("the environment name is also the suffix of a Kubernetes namespace and directory: lowercase letters, digits and `-`, starting and ending with a letter or digit, at most {LONGEST} characters"));

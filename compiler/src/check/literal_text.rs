@@ -255,14 +255,24 @@ pub fn span_of(atoms: &[Atom], fallback: Span) -> Span {
 /// characters escaped so that the message stays on one line, and long
 /// texts shortened.
 pub fn display(atoms: &[Atom]) -> String {
+    shorten(atoms.iter().map(|atom| atom.character))
+}
+
+/// `display` of a plain text.
+pub fn display_chars(characters: impl IntoIterator<Item = char>) -> String {
+    shorten(characters.into_iter().map(Some))
+}
+
+/// At most 60 characters (`None` for an interpolation), then `…`.
+fn shorten(pieces: impl Iterator<Item = Option<char>>) -> String {
     const LONGEST: usize = 60;
     let mut text = String::new();
-    for (index, atom) in atoms.iter().enumerate() {
+    for (index, piece) in pieces.enumerate() {
         if index == LONGEST {
             text.push('…');
             break;
         }
-        match atom.character {
+        match piece {
             None => text.push_str("${…}"),
             Some(character) if character.is_control() => {
                 text.extend(character.escape_default());
@@ -271,18 +281,6 @@ pub fn display(atoms: &[Atom]) -> String {
         }
     }
     text
-}
-
-/// `display` of a plain text.
-pub fn display_chars(characters: &[char]) -> String {
-    let atoms: Vec<Atom> = characters
-        .iter()
-        .map(|&character| Atom {
-            character: Some(character),
-            span: None,
-        })
-        .collect();
-    display(&atoms)
 }
 
 #[cfg(test)]
@@ -325,6 +323,6 @@ mod tests {
             },
         ];
         assert_eq!(display(&atoms), "\\n${…}");
-        assert_eq!(display_chars(&['a'; 70]).chars().count(), 61);
+        assert_eq!(display_chars(['a'; 70]).chars().count(), 61);
     }
 }

@@ -2,8 +2,10 @@
 //! takes the syntax tree and adds diagnostics; none stops the others.
 //!
 //! Today: block schemas (`structure`), the job graph (`graph`) and secret
-//! declarations (`secrets`), literal values (`values`). Types and template
-//! instantiation arrive next.
+//! declarations (`secrets`), literal values (`values`, `globs`, `images`,
+//! `environments`, `urls`, `limits`), references (`references`,
+//! `env_references`), scripts and conditions, and unused declarations
+//! (`unused`). Types and template instantiation arrive next.
 
 mod conditions;
 mod env_references;

@@ -31,7 +31,7 @@ pub fn glob_problem(pattern: &[char], kind: GlobKind) -> Option<Problem> {
                 ..problem
             }
         } else {
-            problem.with_help(format!("write `{}`", literal_text::display_chars(&fixed)))
+            problem.with_help(format!("write `{}`", literal_text::display_chars(fixed)))
         };
     }
     Some(problem)
@@ -107,7 +107,7 @@ fn prefix_problem(pattern: &[char], start: usize, kind: GlobKind) -> Option<Prob
     if length == 0 {
         return None;
     }
-    let prefix: String = rest.iter().take(length).collect();
+    let prefix = literal_text::display_chars(rest.iter().take(length).copied());
     let found = match kind {
         GlobKind::Path => Problem::new(
             start..start + length,
