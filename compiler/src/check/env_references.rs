@@ -3,7 +3,8 @@
 //! between), and in a `service` only its own, since a service container
 //! does not see the job's environment. A CI service expands an undeclared
 //! name to an empty string. Template bodies are not checked: the `env` of
-//! the job a template lands in is not known there.
+//! the job a template lands in is not known there; nor are jobs made from a
+//! job template, whose `env` may declare the name.
 
 use std::collections::HashSet;
 
@@ -18,6 +19,9 @@ struct Scope<'a> {
     names: HashSet<&'a str>,
     /// A service: the scopes around it are not visible inside.
     sealed: bool,
+    /// A job made from a template (`job x = t(…)`), whose `env` may declare
+    /// any name: nothing is reported inside.
+    open: bool,
 }
 
 struct Checker<'a, 'd> {
@@ -59,6 +63,7 @@ impl<'a> Checker<'a, '_> {
         self.scopes.push(Scope {
             names: declared(items),
             sealed: block.keyword.name == "service",
+            open: block.keyword.name == "job" && block.value.is_some(),
         });
         if let Some(value) = &block.value {
             self.expr(value);
@@ -115,7 +120,7 @@ impl<'a> Checker<'a, '_> {
         let in_service = sealed.is_some();
         let seen = sealed.map_or(self.scopes.len(), |sealed| sealed + 1);
         let visible_scopes = || self.scopes.iter().rev().take(seen);
-        if visible_scopes().any(|scope| scope.names.contains(name.name.as_str())) {
+        if visible_scopes().any(|scope| scope.open || scope.names.contains(name.name.as_str())) {
             return;
         }
         let mut visible: Vec<&str> = visible_scopes()

@@ -97,7 +97,9 @@ fn parse(atoms: &[Atom]) -> Result<Scheme, Problem> {
             0..scheme_length,
             format!(
                 "the scheme `{}` is not `http` or `https`",
-                literal_start.get(..separator).unwrap_or_default()
+                literal_text::display_chars(
+                    literal_start.get(..separator).unwrap_or_default().chars()
+                )
             ),
             "not a web address",
             HELP,
