@@ -39,6 +39,26 @@ fn every_parse_snapshot_belongs_to_a_case() {
 }
 
 #[test]
+fn examples_check_without_diagnostics() {
+    let examples = pipec_tests::repository_root().join("examples");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&examples).into_iter().flatten().flatten() {
+        if entry.path().is_dir() {
+            for path in pipe_files(&entry.path()) {
+                let (diagnostics, rendered) = pipec_tests::check_path(&path);
+                assert!(
+                    diagnostics.is_empty(),
+                    "{} should be clean:\n{rendered}",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 1, "examples/ should hold at least one project");
+}
+
+#[test]
 fn standard_library_modules_check_without_diagnostics() {
     let directory = pipec_tests::repository_root().join("stdlib");
     let files = pipe_files(&directory);

@@ -87,8 +87,84 @@ fn pipe_like_text() -> impl Strategy<Value = String> {
     prop::collection::vec(pieces, 0..200).prop_map(|pieces| pieces.concat())
 }
 
+/// Text for the string values that the value checks take apart (globs,
+/// image references, URLs): their separators, escapes and interpolations.
+fn value_text() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "a",
+        "Z",
+        "0",
+        "9",
+        ".",
+        "/",
+        "./",
+        "-",
+        "_",
+        "__",
+        ":",
+        "@",
+        "*",
+        "**",
+        "?",
+        "+",
+        "[",
+        "]",
+        "!",
+        "\\\\",
+        "\\n",
+        "\\u{e9}",
+        "${x}",
+        "$${",
+        " ",
+        "é",
+        "sha256:",
+        "http://",
+        "https://",
+        "//",
+        "~",
+        "^",
+        "localhost",
+        "%",
+        "a-",
+        "[a-",
+        "z-a]",
+    ]);
+    prop::collection::vec(pieces, 0..24).prop_map(|pieces| pieces.concat())
+}
+
+/// Whether `span` lies within `text` on character boundaries.
+fn fits(text: &str, span: pipec::span::Span) -> bool {
+    span.start <= span.end && text.get(span.range()).is_some()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn value_checks_never_panic_and_point_into_the_text(
+        value in value_text(),
+        environment in "[a-zA-Z_][a-zA-Z0-9_]{0,70}",
+    ) {
+        let text = format!(
+            "pipeline p {{\n  on push {{ branches = [\"{value}\"], paths = [\"{value}\"] }}\n  \
+             on manual {{ input x: string = \"{value}\" }}\n  env {{ A = \"{value}\" }}\n  \
+             job j {{\n    image = \"{value}\"\n    \
+             environment {environment} {{ url = \"{value}\", tier = \"production\" }}\n    \
+             service s {{ image = \"{value}\" }}\n    deploy d {{ image = \"{value}\" }}\n    \
+             step s {{ run = \"echo ${{env.A}}\" }}\n  }}\n}}\n"
+        );
+        let mut sources = pipec::source::Sources::new();
+        sources.add("p.pipe", text.clone());
+        let result = pipec::check(&mut sources, &pipec::resolve::NoFiles);
+        for diagnostic in &result.diagnostics {
+            prop_assert!(fits(&text, diagnostic.primary.span), "{diagnostic:?}");
+            for fix in &diagnostic.fixes {
+                for edit in &fix.edits {
+                    prop_assert!(fits(&text, edit.span), "{diagnostic:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn parser_never_panics_on_token_soup(text in pipe_like_text()) {

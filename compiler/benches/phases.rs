@@ -50,6 +50,7 @@ fn main() {
         let check = median_of(runs, || {
             black_box(pipec::check::check_file(
                 black_box(&parsed.file),
+                &text,
                 pipec::span::SourceId(0),
             ));
         });

@@ -53,7 +53,10 @@ pub fn check_for(
     let program = resolve::load_program(sources, loader, &mut diagnostics);
     for module in &program.modules {
         diagnostics.extend(module.parsed.diagnostics.iter().cloned());
-        diagnostics.extend(check::check_file(&module.parsed.file, module.source));
+        let text = sources
+            .get(module.source)
+            .map_or("", |file| file.text.as_str());
+        diagnostics.extend(check::check_file(&module.parsed.file, text, module.source));
     }
     resolve::check_template_references(&program, &mut diagnostics);
     let project = lower::lower_program(&program, sources, &mut diagnostics);

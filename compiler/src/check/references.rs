@@ -5,11 +5,14 @@
 use crate::check::{suggest, walk};
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::span::SourceId;
-use crate::syntax::ast::{Block, ExprKind, Item};
+use crate::syntax::ast::{Block, ExprKind};
 
 pub fn check_references(pipeline: &Block, source: SourceId, diagnostics: &mut Vec<Diagnostic>) {
     let Some(body) = &pipeline.body else { return };
-    let inputs = manual_inputs(&body.items);
+    let inputs: Vec<&str> = walk::manual_inputs(&body.items)
+        .iter()
+        .map(|input| input.name.name.as_str())
+        .collect();
     walk::for_each_expr(&body.items, &mut |expr| {
         let ExprKind::Path(path) = &expr.kind else {
             return;
@@ -33,25 +36,4 @@ pub fn check_references(pipeline: &Block, source: SourceId, diagnostics: &mut Ve
             diagnostics.push(diagnostic);
         }
     });
-}
-
-fn manual_inputs(items: &[Item]) -> Vec<&str> {
-    let mut names = Vec::new();
-    for item in items {
-        if let Item::Block(block) = item
-            && block.keyword.name == "on"
-            && block
-                .label
-                .as_ref()
-                .is_some_and(|label| label.name == "manual")
-            && let Some(body) = &block.body
-        {
-            for inner in &body.items {
-                if let Item::Input(input) = inner {
-                    names.push(input.name.name.as_str());
-                }
-            }
-        }
-    }
-    names
 }

@@ -4,7 +4,7 @@
 use crate::check::walk;
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::span::{SourceId, Span};
-use crate::syntax::ast::{Block, Expr, ExprKind, Item};
+use crate::syntax::ast::{Expr, ExprKind, Item};
 
 pub fn check_values(items: &[Item], source: SourceId, diagnostics: &mut Vec<Diagnostic>) {
     walk::for_each_expr(items, &mut |expr| {
@@ -27,32 +27,15 @@ pub fn check_values(items: &[Item], source: SourceId, diagnostics: &mut Vec<Diag
             check_canary_steps(&steps.value, source, diagnostics);
         }
     });
-    visit_blocks(items, &mut |block| {
-        if block.keyword.name == "on"
-            && let Some(body) = &block.body
+    walk::for_each_body(items, &mut |body| {
+        if body.keyword == "on"
+            && let Some(attribute) = body.attribute("cron")
+            && let ExprKind::String(string) = &attribute.value.kind
+            && let Some(text) = string.as_plain()
         {
-            for item in &body.items {
-                if let Item::Attribute(attribute) = item
-                    && attribute.key.name == "cron"
-                    && let ExprKind::String(string) = &attribute.value.kind
-                    && let Some(text) = string.as_plain()
-                {
-                    check_cron(&text, attribute.value.span, source, diagnostics);
-                }
-            }
+            check_cron(&text, attribute.value.span, source, diagnostics);
         }
     });
-}
-
-fn visit_blocks<'a>(items: &'a [Item], visit: &mut impl FnMut(&'a Block)) {
-    for item in items {
-        if let Item::Block(block) = item {
-            visit(block);
-            if let Some(body) = &block.body {
-                visit_blocks(&body.items, visit);
-            }
-        }
-    }
 }
 
 fn check_canary_steps(steps: &Expr, source: SourceId, diagnostics: &mut Vec<Diagnostic>) {

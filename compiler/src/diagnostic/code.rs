@@ -102,6 +102,8 @@ codes! {
     UnknownType = "E0221", Error, "unknown type";
     /// `steps.S.outputs.O` naming no earlier step `S`, or no output `O` of it.
     UnknownStepOutput = "E0222", Error, "unknown step output";
+    /// `env.NAME` naming no variable of an enclosing `env` block.
+    UnknownEnvVariable = "E0225", Error, "unknown environment variable";
     /// Jobs whose `needs` form a cycle.
     NeedsCycle = "E0301", Error, "cycle in needs";
     /// A job that lists itself in `needs`.
@@ -128,7 +130,15 @@ codes! {
     ArgumentTypeMismatch = "E0312", Error, "argument of the wrong type";
     /// A comparison with a value the other side can never have.
     ComparisonNeverTrue = "E0313", Error, "comparison can never be true";
-    /// A number outside the range its attribute allows.
+    /// A trigger filter pattern that is malformed or can match nothing.
+    InvalidGlob = "E0330", Error, "invalid glob";
+    /// An `image` that is not a valid image reference.
+    InvalidImageReference = "E0331", Error, "invalid image reference";
+    /// An environment name that is not valid on every target.
+    InvalidEnvironmentName = "E0332", Error, "invalid environment name";
+    /// A URL attribute that is not an `http://` or `https://` address with a host.
+    InvalidUrl = "E0333", Error, "invalid url";
+    /// A literal number or duration outside what the targets accept.
     ValueOutOfRange = "E0334", Error, "value out of range";
     /// A construct that a requested target cannot express.
     UnsupportedOnTarget = "E0401", Error, "construct not supported by a target";
@@ -144,6 +154,16 @@ codes! {
     JobNeverRuns = "W0105", Warning, "job never runs";
     /// A job that needs a job that never runs.
     JobUnreachable = "W0106", Warning, "job unreachable";
+    /// A deploy image tagged `latest` or not tagged at all.
+    UnpinnedDeployImage = "W0120", Warning, "unpinned deploy image";
+    /// A production environment whose url is `http://`.
+    InsecureEnvironmentUrl = "W0121", Warning, "insecure environment url";
+    /// A job timeout longer than GitHub-hosted runners allow.
+    TimeoutAboveHostedRunnerLimit = "W0122", Warning, "timeout above the hosted-runner limit";
+    /// A manual input that nothing reads.
+    UnusedInput = "W0123", Warning, "unused input";
+    /// A template that nothing in its file uses, in a file with a pipeline.
+    UnusedTemplate = "W0124", Warning, "unused template";
 }
 
 impl fmt::Display for Code {

@@ -9,3 +9,4 @@ mod templates;
 
 pub use imports::{Module, ModuleLoader, NoFiles, Program, load_program};
 pub use templates::check_template_references;
+pub(crate) use templates::template_references;

@@ -62,6 +62,14 @@ pub fn check_template_references(program: &Program, diagnostics: &mut Vec<Diagno
     }
 }
 
+/// The paths of the templates and actions that `items` instantiate:
+/// `use t(…)`, `job x = t(…)`, `step s = a(…)`.
+pub(crate) fn template_references(items: &[Item]) -> Vec<&Path> {
+    let mut references = Vec::new();
+    collect_references(items, &mut references);
+    references.into_iter().map(|(path, _)| path).collect()
+}
+
 fn collect_references<'a>(items: &'a [Item], references: &mut Vec<(&'a Path, Wanted)>) {
     for item in items {
         match item {
