@@ -2,8 +2,8 @@
 //! `pipec debug gen-bench`. Not a phase: a generator of realistic input.
 //!
 //! Each job has a 2×2 matrix, `needs` on one or two earlier jobs, `env`, a
-//! condition on the branch, and four steps: checkout, a cache keyed by a
-//! file hash, a multi-line script, and an artifact upload.
+//! condition on the branch, and four steps: the implicit checkout, a cache
+//! keyed by a file hash, a multi-line script, and an artifact upload.
 
 use std::fmt::Write;
 
@@ -36,7 +36,7 @@ pub fn benchmark_pipeline(jobs: usize) -> String {
             text,
             "    env {{ JOB_INDEX = \"{index}\", MODE = \"bench\" }}"
         );
-        text.push_str("    step checkout { uses = \"actions/checkout\" }\n");
+        // The checkout is the one every job gets (`checkout = true` by default).
         text.push_str(
             "    cache pip { path = \"~/.cache/pip\", key = hash_files(\"requirements*.txt\") }\n",
         );

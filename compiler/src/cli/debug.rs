@@ -14,6 +14,12 @@ pub enum DebugCommand {
         /// The `.pipe` file.
         file: PathBuf,
     },
+    /// Print a generated pipeline of N jobs, the benchmarks' workload.
+    GenBench {
+        /// How many jobs.
+        #[arg(long, default_value_t = 500)]
+        jobs: usize,
+    },
     /// Print the typed IR of the pipelines in the given files, as JSON.
     Ir {
         /// The `.pipe` files or directories.
@@ -31,6 +37,10 @@ pub fn run(command: &DebugCommand) -> Result<ExitCode, String> {
             let parsed = pipec::syntax::parse(&source.text, source.id);
             print_safely(&pipec::syntax::dump::dump(&parsed.file));
             Ok(exit_code(&parsed.diagnostics))
+        }
+        DebugCommand::GenBench { jobs } => {
+            print_safely(&pipec::workload::benchmark_pipeline(*jobs));
+            Ok(ExitCode::SUCCESS)
         }
         DebugCommand::Ir { paths } => {
             let files = inputs::find_pipe_files(paths)?;
