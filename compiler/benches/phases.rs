@@ -57,8 +57,34 @@ fn main() {
         println!(
             "{jobs:<8} {:>10} {:>12} {:>12.2?}",
             text.len(),
-            "check",
+            "tree checks",
             check
+        );
+        let full = median_of(runs, || {
+            let mut sources = pipec::source::Sources::new();
+            sources.add("bench.pipe", text.clone());
+            black_box(pipec::check(&mut sources, &pipec::resolve::NoFiles));
+        });
+        println!(
+            "{jobs:<8} {:>10} {:>12} {:>12.2?}",
+            text.len(),
+            "check+lower",
+            full
+        );
+        let build = median_of(runs, || {
+            let mut sources = pipec::source::Sources::new();
+            sources.add("bench.pipe", text.clone());
+            black_box(pipec::build(
+                &mut sources,
+                &pipec::resolve::NoFiles,
+                &[pipec::backend::Target::Github],
+            ));
+        });
+        println!(
+            "{jobs:<8} {:>10} {:>12} {:>12.2?}",
+            text.len(),
+            "build github",
+            build
         );
     }
 }

@@ -65,6 +65,10 @@ pub enum Construct {
     WorkingDirectory,
     /// A step's `shell`.
     Shell,
+    /// A job's `interruptible`.
+    Interruptible,
+    /// A job's `stage`.
+    Stage,
 }
 
 use Support::{Emulated, Supported, Unsupported};
@@ -275,6 +279,24 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
             Supported,
             Unsupported("scripts run in the image's shell; write the script for `sh`/`bash`"),
             Emulated("the script is run by that shell"),
+        ],
+    ),
+    (
+        Construct::Interruptible,
+        "`interruptible`",
+        [
+            Emulated("ignored: GitHub cancels runs only through `concurrency`"),
+            Supported,
+            Emulated("ignored: a workflow is stopped as a whole"),
+        ],
+    ),
+    (
+        Construct::Stage,
+        "`stage`",
+        [
+            Emulated("ignored: jobs are ordered by `needs`"),
+            Supported,
+            Emulated("ignored: tasks are ordered by `needs`"),
         ],
     ),
 ];

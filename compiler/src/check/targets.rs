@@ -92,6 +92,12 @@ fn collect_job(job: &Job, uses: &mut Vec<(Construct, Origin)>) {
     if job.retry.is_some_and(|retries| retries > 0) {
         uses.push((Construct::JobRetry, job.origin));
     }
+    if job.interruptible.is_some() {
+        uses.push((Construct::Interruptible, job.origin));
+    }
+    if job.stage.is_some() {
+        uses.push((Construct::Stage, job.origin));
+    }
     if let Some(runner) = &job.runner {
         uses.push((Construct::Runner, runner.origin));
     }
