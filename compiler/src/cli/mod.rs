@@ -8,6 +8,7 @@ mod check;
 mod debug;
 mod diff;
 mod explain;
+mod fmt;
 mod inputs;
 
 use std::io::Write;
@@ -41,6 +42,11 @@ enum Command {
         after_help = "Examples:\n  pipec build                          write every target under the repository root\n  pipec build ci.pipe --target github\n  pipec build --check                  exit 1 if a generated file is missing or stale"
     )]
     Build(build::BuildArgs),
+    /// Rewrite `.pipe` files in the one canonical layout, keeping every comment.
+    #[command(
+        after_help = "Examples:\n  pipec fmt                 format every .pipe file under the current directory\n  pipec fmt --check         exit 1 if a file is not formatted (pre-commit, CI)\n  pipec fmt --stdin < ci.pipe"
+    )]
+    Fmt(fmt::FmtArgs),
     /// Explain an error or warning code, with an example and the fix.
     #[command(after_help = "Examples:\n  pipec explain E0101\n  pipec explain --list")]
     Explain(explain::ExplainArgs),
@@ -84,6 +90,7 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(arguments) => check::run(&arguments),
         Command::Build(arguments) => build::run(&arguments),
+        Command::Fmt(arguments) => fmt::run(&arguments),
         Command::Explain(arguments) => explain::run(&arguments),
         Command::Debug(command) => debug::run(&command),
     };

@@ -74,10 +74,7 @@ mod tests {
     fn every_pinned_action_matches_its_standard_library_binding() {
         let bindings = crate::stdlib::module("github").unwrap_or_default();
         for action in ALL {
-            let line = format!(
-                "uses = \"{}@{}\" // {}",
-                action.name, action.sha, action.version
-            );
+            let line = format!("\"{}@{}\" // {}", action.name, action.sha, action.version);
             assert!(
                 bindings.contains(&line),
                 "std/github has no binding `{line}`"
