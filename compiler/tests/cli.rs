@@ -225,3 +225,27 @@ fn build_writes_then_check_reports_drift() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(stderr(&missing).contains("missing: out/.github/workflows/ci.yml"));
 }
+
+#[test]
+fn sarif_format_is_a_sarif_2_1_0_log() {
+    let directory = scratch("sarif");
+    std::fs::write(directory.join("ci.pipe"), INVALID).expect("write");
+    let output = pipec(&["check", "--format", "sarif", "ci.pipe"], &directory);
+    assert_eq!(output.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "pipec");
+    assert_eq!(run["tool"]["driver"]["rules"][0]["id"], "E0101");
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "E0101");
+    assert_eq!(result["ruleIndex"], 0);
+    assert_eq!(result["level"], "error");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 3);
+    assert_eq!(region["startColumn"], 15);
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "ci.pipe"
+    );
+}

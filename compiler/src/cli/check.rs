@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use pipec::diagnostic::render::{ColorMode, render_github, render_human, render_json};
+use pipec::diagnostic::render::{
+    ColorMode, render_github, render_human, render_json, render_sarif,
+};
 use pipec::diagnostic::{Diagnostic, Summary};
 use pipec::source::Sources;
 
@@ -88,6 +90,7 @@ pub fn report(
         }
         OutputFormat::Json => print_safely(&render_json(sources, diagnostics)),
         OutputFormat::Github => print_safely(&render_github(sources, diagnostics)),
+        OutputFormat::Sarif => print_safely(&render_sarif(sources, diagnostics)),
     }
 }
 

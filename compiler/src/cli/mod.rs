@@ -64,6 +64,8 @@ pub enum OutputFormat {
     Json,
     /// GitHub Actions `::error` workflow commands (on standard output).
     Github,
+    /// SARIF 2.1.0 for code-scanning uploads (on standard output).
+    Sarif,
 }
 
 /// Whether to colour human output.
