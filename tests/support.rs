@@ -99,7 +99,8 @@ pub fn assert_no_orphan_snapshots(snapshots: &Path, cases: &[PathBuf]) {
 }
 
 /// Reads relative imports under one directory.
-struct DirectoryLoader(PathBuf);
+#[derive(Debug)]
+pub struct DirectoryLoader(pub PathBuf);
 
 impl pipec::resolve::ModuleLoader for DirectoryLoader {
     fn load(&self, path: &str) -> Result<String, String> {

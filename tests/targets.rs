@@ -29,6 +29,30 @@ fn corpus_github_workflows() {
     snapshot_target(Target::Github);
 }
 
+#[test]
+fn corpus_mermaid_graphs() {
+    let cases = pipe_files(&tests_dir().join("corpus"));
+    let directory = tests_dir().join("snapshots").join("graph");
+    for path in &cases {
+        let mut sources = pipec::source::Sources::new();
+        sources.add(pipec_tests::file_name(path), pipec_tests::read(path));
+        let loader =
+            pipec_tests::DirectoryLoader(path.parent().map(Path::to_path_buf).unwrap_or_default());
+        let result = pipec::check(&mut sources, &loader);
+        let text: String = result
+            .project
+            .pipelines
+            .iter()
+            .map(pipec::diagram::mermaid)
+            .collect::<Vec<_>>()
+            .join("\n");
+        insta::with_settings!({ snapshot_path => &directory, prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(stem(path), text);
+        });
+    }
+    pipec_tests::assert_no_orphan_snapshots(&directory, &cases);
+}
+
 /// Every `.pipe` file the validators should see: each example project and
 /// each corpus case.
 fn buildable_inputs() -> Vec<PathBuf> {

@@ -11,6 +11,7 @@ pub mod capability;
 pub mod check;
 pub mod cycles;
 pub mod diagnostic;
+pub mod diagram;
 pub mod fmt;
 pub mod glob;
 pub mod ir;

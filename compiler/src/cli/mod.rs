@@ -9,6 +9,7 @@ mod debug;
 mod diff;
 mod explain;
 mod fmt;
+mod graph;
 mod inputs;
 
 use std::io::Write;
@@ -47,6 +48,11 @@ enum Command {
         after_help = "Examples:\n  pipec fmt                 format every .pipe file under the current directory\n  pipec fmt --check         exit 1 if a file is not formatted (pre-commit, CI)\n  pipec fmt --stdin < ci.pipe"
     )]
     Fmt(fmt::FmtArgs),
+    /// Draw a pipeline's job graph as a Mermaid or Graphviz diagram.
+    #[command(
+        after_help = "Examples:\n  pipec graph ci.pipe                    a Mermaid flowchart for a README\n  pipec graph ci.pipe --format dot | dot -Tsvg > ci.svg"
+    )]
+    Graph(graph::GraphArgs),
     /// Explain an error or warning code, with an example and the fix.
     #[command(after_help = "Examples:\n  pipec explain E0101\n  pipec explain --list")]
     Explain(explain::ExplainArgs),
@@ -93,6 +99,7 @@ pub fn run() -> ExitCode {
         Command::Check(arguments) => check::run(&arguments),
         Command::Build(arguments) => build::run(&arguments),
         Command::Fmt(arguments) => fmt::run(&arguments),
+        Command::Graph(arguments) => graph::run(&arguments),
         Command::Explain(arguments) => explain::run(&arguments),
         Command::Debug(command) => debug::run(&command),
     };

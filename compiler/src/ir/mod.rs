@@ -10,6 +10,7 @@
 //! spells it: triggers with their filters, jobs with typed conditions, and
 //! deploys as strategies. `pipec debug ir FILE` prints it as JSON.
 
+mod display;
 pub mod expr;
 pub mod matrix;
 
