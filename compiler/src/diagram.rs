@@ -194,7 +194,7 @@ pub fn dot(pipeline: &Pipeline) -> String {
 }
 
 /// Mermaid node ids take letters, digits and `_`.
-fn node_id(name: &str) -> String {
+pub(crate) fn node_id(name: &str) -> String {
     name.chars()
         .map(|character| {
             if character.is_ascii_alphanumeric() {

@@ -87,7 +87,10 @@ pub fn build(
     loader: &dyn resolve::ModuleLoader,
     targets: &[backend::Target],
 ) -> BuildResult {
-    let checked = check_for(sources, loader, targets);
+    let mut checked = check_for(sources, loader, targets);
+    checked
+        .diagnostics
+        .extend(output_collisions(&checked.project));
     if checked.diagnostics.iter().any(Diagnostic::is_error) {
         return BuildResult {
             diagnostics: checked.diagnostics,
@@ -114,6 +117,31 @@ pub fn build(
         diagnostics: checked.diagnostics,
         generated,
     }
+}
+
+/// Pipelines name their output files, so two of one name in the files of
+/// one build would write the same file. (Checking files of several
+/// projects together is fine: they are built into different directories.)
+fn output_collisions(project: &ir::Project) -> Vec<Diagnostic> {
+    let mut seen: std::collections::HashMap<&str, ir::Origin> = std::collections::HashMap::new();
+    let mut diagnostics = Vec::new();
+    for pipeline in &project.pipelines {
+        if let Some(first) = seen.get(pipeline.name.as_str()) {
+            diagnostics.push(
+                Diagnostic::new(
+                    diagnostic::Code::DuplicateDefinition,
+                    format!("pipeline `{}` is defined twice", pipeline.name),
+                    diagnostic::Label::new(pipeline.origin.source, pipeline.origin.span, "defined again here"),
+                )
+                .with_secondary(diagnostic::Label::new(first.source, first.span, "first defined here"))
+                .with_note("a pipeline's name names its output files, such as `.github/workflows/NAME.yml`")
+                .with_help("rename one of them, or build the two projects separately"),
+            );
+        } else {
+            seen.insert(&pipeline.name, pipeline.origin);
+        }
+    }
+    diagnostics
 }
 
 /// Parses one text on its own, for tools that need only the tree.

@@ -249,3 +249,75 @@ fn sarif_format_is_a_sarif_2_1_0_log() {
         "ci.pipe"
     );
 }
+
+const PLANNED: &str = "pipeline ci {\n  on push { branches = [\"main\", \"develop\"] }\n  on pull_request { branches = [\"main\"], paths = [\"src/**\"] }\n  job test {\n    matrix { python = [\"3.11\", \"3.12\"] }\n    step test { run = \"pytest\" }\n  }\n  job deploy {\n    needs = [test]\n    if = git.branch == \"main\"\n    step deploy { run = \"./deploy.sh\" }\n  }\n  job report {\n    needs = [deploy]\n    step report { run = \"./report.sh\" }\n  }\n}\n";
+
+#[test]
+fn plan_says_which_jobs_run_and_why_the_others_do_not() {
+    let directory = scratch("plan");
+    std::fs::write(directory.join("ci.pipe"), PLANNED).expect("write");
+    let main = pipec(
+        &["plan", "ci.pipe", "--event", "push", "--branch", "main"],
+        &directory,
+    );
+    assert_eq!(main.status.code(), Some(0), "{}", stderr(&main));
+    let text = stdout(&main);
+    assert!(text.contains("pipeline ci: starts"), "{text}");
+    assert!(
+        text.contains("deploy  runs") && text.contains("- python=3.12"),
+        "{text}"
+    );
+    let develop = stdout(&pipec(
+        &["plan", "ci.pipe", "--event", "push", "--branch", "develop"],
+        &directory,
+    ));
+    assert!(
+        develop.contains("deploy  skipped: `git.branch == \"main\"` is false (ci.pipe:10:10)"),
+        "{develop}"
+    );
+    assert!(
+        develop.contains("report  not run: it needs `deploy`, which does not run"),
+        "{develop}"
+    );
+    let feature = stdout(&pipec(
+        &[
+            "plan",
+            "ci.pipe",
+            "--event",
+            "push",
+            "--branch",
+            "feature/x",
+        ],
+        &directory,
+    ));
+    assert!(
+        feature.contains("not started: branch `feature/x` matches none of `branches`"),
+        "{feature}"
+    );
+    let docs_only = stdout(&pipec(
+        &[
+            "plan",
+            "ci.pipe",
+            "--event",
+            "pull_request",
+            "--base",
+            "main",
+            "--changed",
+            "README.md",
+        ],
+        &directory,
+    ));
+    assert!(
+        docs_only.contains("not started: no changed file matches `paths`"),
+        "{docs_only}"
+    );
+    let json = pipec(
+        &[
+            "plan", "ci.pipe", "--event", "push", "--branch", "develop", "--format", "json",
+        ],
+        &directory,
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(plan["pipelines"][0]["jobs"][1]["verdict"], "skipped");
+    assert_eq!(plan["pipelines"][0]["jobs"][1]["location"]["line"], 10);
+}

@@ -1,7 +1,9 @@
 //! Phase 3 check on the IR: jobs that can never run. A job whose condition
 //! is false for every event the triggers start the pipeline for never
 //! runs (W0105); a job that needs such a job never runs either, unless its
-//! condition asks to run whatever happened (W0106).
+//! condition asks to run whatever happened (W0106). A job that could run
+//! for some event while a job it needs does not (W0107) is skipped on
+//! GitHub and makes GitLab refuse the whole pipeline.
 
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::ir::{Job, Pipeline, Project};
@@ -9,7 +11,53 @@ use crate::plan::{Truth, evaluate, trigger_facts};
 
 pub fn check_reachability(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
     for pipeline in &project.pipelines {
+        let before = diagnostics.len();
         check_pipeline(pipeline, diagnostics);
+        let never: Vec<String> = diagnostics[before..]
+            .iter()
+            .filter_map(|diagnostic| diagnostic.message.split('`').nth(1).map(str::to_owned))
+            .collect();
+        check_needs_per_event(pipeline, &never, diagnostics);
+    }
+}
+
+/// W0107: for one of the events the triggers start the pipeline for, a
+/// job's own condition may hold while a job it needs does not run.
+fn check_needs_per_event(pipeline: &Pipeline, never: &[String], diagnostics: &mut Vec<Diagnostic>) {
+    let mut reported: Vec<&str> = Vec::new();
+    for (description, facts) in crate::plan::trigger_facts_per_pattern(&pipeline.triggers) {
+        for (job, plan) in pipeline
+            .jobs
+            .iter()
+            .zip(crate::plan::jobs::plan_jobs(pipeline, &facts))
+        {
+            let crate::plan::Verdict::NeedSkipped { need, origin } = plan.verdict else {
+                continue;
+            };
+            if reported.contains(&job.name.as_str()) || never.iter().any(|name| *name == job.name) {
+                continue;
+            }
+            let own = job
+                .condition
+                .as_ref()
+                .map_or(Truth::True, |condition| evaluate(condition, &facts));
+            if own == Truth::False {
+                continue;
+            }
+            reported.push(&job.name);
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::NeedsNotInPipeline,
+                    format!("job `{}` needs `{need}`, which does not run for {description}", job.name),
+                    Label::new(origin.source, origin.span, format!("`{need}` is skipped for {description}")),
+                )
+                .with_note("GitHub then skips this job too; GitLab refuses to create the pipeline")
+                .with_help(format!(
+                    "make the conditions of `{}` and `{need}` agree, or remove `{need}` from `needs`",
+                    job.name
+                )),
+            );
+        }
     }
 }
 

@@ -11,6 +11,7 @@ mod explain;
 mod fmt;
 mod graph;
 mod inputs;
+mod plan;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -53,6 +54,11 @@ enum Command {
         after_help = "Examples:\n  pipec graph ci.pipe                    a Mermaid flowchart for a README\n  pipec graph ci.pipe --format dot | dot -Tsvg > ci.svg"
     )]
     Graph(graph::GraphArgs),
+    /// Show which jobs run for an event, and why the others do not.
+    #[command(
+        after_help = "Examples:\n  pipec plan ci.pipe --event push --branch main\n  pipec plan ci.pipe --event pull_request --base main --changed src/app.py\n  pipec plan ci.pipe --event manual --input target=production --format json"
+    )]
+    Plan(plan::PlanArgs),
     /// Explain an error or warning code, with an example and the fix.
     #[command(after_help = "Examples:\n  pipec explain E0101\n  pipec explain --list")]
     Explain(explain::ExplainArgs),
@@ -100,6 +106,7 @@ pub fn run() -> ExitCode {
         Command::Build(arguments) => build::run(&arguments),
         Command::Fmt(arguments) => fmt::run(&arguments),
         Command::Graph(arguments) => graph::run(&arguments),
+        Command::Plan(arguments) => plan::run(&arguments),
         Command::Explain(arguments) => explain::run(&arguments),
         Command::Debug(command) => debug::run(&command),
     };

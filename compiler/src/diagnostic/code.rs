@@ -154,6 +154,8 @@ codes! {
     JobNeverRuns = "W0105", Warning, "job never runs";
     /// A job that needs a job that never runs.
     JobUnreachable = "W0106", Warning, "job unreachable";
+    /// A job that may run for an event for which a job it needs does not.
+    NeedsNotInPipeline = "W0107", Warning, "needed job skipped for some event";
     /// A deploy image tagged `latest` or not tagged at all.
     UnpinnedDeployImage = "W0120", Warning, "unpinned deploy image";
     /// A production environment whose url is `http://`.

@@ -67,7 +67,6 @@ pub fn lower_program(
     for module in 0..program.roots.min(program.modules.len()) {
         lowerer.lower_pipelines_of(module, &mut project);
     }
-    lowerer.check_unique_pipeline_names(&project);
     diagnostics.extend(lowerer.finish());
     project
 }
@@ -126,32 +125,6 @@ impl<'p> Lowerer<'p> {
             .modules
             .get(module)
             .map_or(SourceId(0), |module| module.source)
-    }
-
-    /// Pipelines name their output files, so two of one name in different
-    /// files would write the same file.
-    fn check_unique_pipeline_names(&mut self, project: &ir::Project) {
-        let mut seen: std::collections::HashMap<&str, Origin> = std::collections::HashMap::new();
-        for pipeline in &project.pipelines {
-            match seen.get(pipeline.name.as_str()) {
-                Some(first) => {
-                    let first = *first;
-                    self.report(
-                        Diagnostic::new(
-                            crate::diagnostic::Code::DuplicateDefinition,
-                            format!("pipeline `{}` is defined twice", pipeline.name),
-                            Label::new(pipeline.origin.source, pipeline.origin.span, "defined again here"),
-                        )
-                        .with_secondary(Label::new(first.source, first.span, "first defined here"))
-                        .with_note("a pipeline's name names its output files, such as `.github/workflows/NAME.yml`")
-                        .with_help("rename one of them"),
-                    );
-                }
-                None => {
-                    seen.insert(&pipeline.name, pipeline.origin);
-                }
-            }
-        }
     }
 
     /// Whether the module's text has syntax errors: then what seems to be

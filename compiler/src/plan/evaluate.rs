@@ -136,6 +136,23 @@ pub fn evaluate(condition: &Expr, facts: &Facts) -> Truth {
                 equal.not()
             }
         }
+        ExprKind::Compare { op, lhs, rhs } => match (text_of(lhs, facts), text_of(rhs, facts)) {
+            (Known::Exactly(a), Known::Exactly(b)) => match (a.parse::<i64>(), b.parse::<i64>()) {
+                (Ok(a), Ok(b)) => Truth::from(match op {
+                    CompareOp::Lt => a < b,
+                    CompareOp::Gt => a > b,
+                    CompareOp::LtEq => a <= b,
+                    _ => a >= b,
+                }),
+                _ => Truth::Unknown,
+            },
+            _ => Truth::Unknown,
+        },
+        ExprKind::Context(_) => match text_of(condition, facts) {
+            Known::Exactly(text) if text == "true" => Truth::True,
+            Known::Exactly(text) if text == "false" || text.is_empty() => Truth::False,
+            _ => Truth::Unknown,
+        },
         ExprKind::OneOf { value, candidates } => {
             let mut result = Truth::False;
             for candidate in candidates {
@@ -191,6 +208,8 @@ pub fn evaluate(condition: &Expr, facts: &Facts) -> Truth {
 fn text_of(expr: &Expr, facts: &Facts) -> Known {
     match &expr.kind {
         ExprKind::String(text) => Known::Exactly(text.clone()),
+        ExprKind::Int(number) => Known::Exactly(number.to_string()),
+        ExprKind::Bool(flag) => Known::Exactly(flag.to_string()),
         ExprKind::Context(context) => facts.known(context),
         _ => Known::Unknown,
     }

@@ -4,9 +4,111 @@
 //! checks and `pipec plan`.
 
 pub mod evaluate;
+pub mod event;
+pub mod jobs;
+pub mod render;
 
-use crate::ir::Triggers;
+use serde::Serialize;
+
+use crate::ir::{Pipeline, Project, Triggers};
 pub use evaluate::{Facts, Known, Truth, evaluate};
+pub use event::{Event, Start};
+pub use jobs::{JobPlan, Verdict};
+
+/// What one pipeline does for an event.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PipelinePlan {
+    pub pipeline: String,
+    pub start: Start,
+    /// Empty when the pipeline does not start.
+    pub jobs: Vec<JobPlan>,
+}
+
+/// The plan of every pipeline of `project` (or only `only`) for `event`.
+pub fn plan(project: &Project, only: Option<&str>, event: &Event) -> Vec<PipelinePlan> {
+    project
+        .pipelines
+        .iter()
+        .filter(|pipeline| only.is_none_or(|name| pipeline.name == name))
+        .map(|pipeline| plan_pipeline(pipeline, event))
+        .collect()
+}
+
+pub fn plan_pipeline(pipeline: &Pipeline, event: &Event) -> PipelinePlan {
+    let start = event::starts(pipeline, event);
+    let jobs = match start {
+        Start::Runs { .. } => jobs::plan_jobs(pipeline, &event::facts(pipeline, event)),
+        Start::NotStarted { .. } => Vec::new(),
+    };
+    PipelinePlan {
+        pipeline: pipeline.name.clone(),
+        start,
+        jobs,
+    }
+}
+
+/// As [`trigger_facts`], but one [`Facts`] per branch, tag or target
+/// pattern of the filters, so that "a push to `develop`" and "a push to
+/// `main`" are told apart. Each comes with a description for messages.
+pub fn trigger_facts_per_pattern(triggers: &Triggers) -> Vec<(String, Facts)> {
+    let mut expanded = Vec::new();
+    for facts in trigger_facts(triggers) {
+        let pieces: Vec<(String, Facts)> =
+            match (&facts.event[..], &facts.branch, &facts.tag, &facts.base) {
+                ("push", Known::Matching(patterns), _, _) => patterns
+                    .iter()
+                    .map(|pattern| {
+                        (
+                            format!("a push to `{pattern}`"),
+                            Facts {
+                                branch: single(pattern),
+                                ..facts.clone()
+                            },
+                        )
+                    })
+                    .collect(),
+                ("push", _, Known::Matching(patterns), _) => patterns
+                    .iter()
+                    .map(|pattern| {
+                        (
+                            format!("a push of tag `{pattern}`"),
+                            Facts {
+                                tag: single(pattern),
+                                ..facts.clone()
+                            },
+                        )
+                    })
+                    .collect(),
+                ("pull_request", _, _, Known::Matching(patterns)) => patterns
+                    .iter()
+                    .map(|pattern| {
+                        (
+                            format!("a pull request to `{pattern}`"),
+                            Facts {
+                                base: single(pattern),
+                                ..facts.clone()
+                            },
+                        )
+                    })
+                    .collect(),
+                ("push", ..) => vec![("a push".to_owned(), facts)],
+                ("pull_request", ..) => vec![("a pull request".to_owned(), facts)],
+                ("schedule", ..) => vec![("a scheduled run".to_owned(), facts)],
+                _ => vec![("a manual run".to_owned(), facts)],
+            };
+        expanded.extend(pieces);
+    }
+    expanded
+}
+
+/// What one filter pattern says of a value: itself when literal.
+fn single(pattern: &str) -> Known {
+    if crate::glob::is_literal(pattern) {
+        Known::Exactly(pattern.to_owned())
+    } else {
+        Known::Matching(vec![pattern.to_owned()])
+    }
+}
 
 /// One [`Facts`] per kind of event the triggers start the pipeline for,
 /// with what their filters imply: a push that passed `branches` is to one
