@@ -34,7 +34,7 @@ fn check_needs_per_event(pipeline: &Pipeline, never: &[String], diagnostics: &mu
             let crate::plan::Verdict::NeedSkipped { need, origin } = plan.verdict else {
                 continue;
             };
-            if reported.contains(&job.name.as_str()) || never.iter().any(|name| *name == job.name) {
+            if reported.contains(&job.name.as_str()) || never.contains(&job.name) {
                 continue;
             }
             let own = job
