@@ -11,12 +11,7 @@ use crate::plan::{Truth, evaluate, trigger_facts};
 
 pub fn check_reachability(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
     for pipeline in &project.pipelines {
-        let before = diagnostics.len();
-        check_pipeline(pipeline, diagnostics);
-        let never: Vec<String> = diagnostics[before..]
-            .iter()
-            .filter_map(|diagnostic| diagnostic.message.split('`').nth(1).map(str::to_owned))
-            .collect();
+        let never = check_pipeline(pipeline, diagnostics);
         check_needs_per_event(pipeline, &never, diagnostics);
     }
 }
@@ -69,10 +64,11 @@ enum State {
     Never,
 }
 
-fn check_pipeline(pipeline: &Pipeline, diagnostics: &mut Vec<Diagnostic>) {
+/// Reports the jobs that never run, and returns their names.
+fn check_pipeline(pipeline: &Pipeline, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
     let facts = trigger_facts(&pipeline.triggers);
     if facts.is_empty() {
-        return;
+        return Vec::new();
     }
     let index: std::collections::HashMap<&str, usize> = pipeline
         .jobs
@@ -109,6 +105,13 @@ fn check_pipeline(pipeline: &Pipeline, diagnostics: &mut Vec<Diagnostic>) {
             states[position] = judge(job, &index, &states, &facts, &events, diagnostics);
         }
     }
+    pipeline
+        .jobs
+        .iter()
+        .zip(&states)
+        .filter(|(_, state)| **state == State::Never)
+        .map(|(job, _)| job.name.clone())
+        .collect()
 }
 
 fn judge(
