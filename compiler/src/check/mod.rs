@@ -6,6 +6,7 @@
 //! instantiation arrive next.
 
 mod conditions;
+mod constructs;
 mod graph;
 mod literal_types;
 mod references;

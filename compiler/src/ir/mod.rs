@@ -74,6 +74,19 @@ impl Pipeline {
         self.jobs.iter().find(|job| job.name == name)
     }
 
+    /// The name the CI service shows: the `name` attribute, or the label.
+    pub fn display_name(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The manual inputs (none without `on manual`).
+    pub fn inputs(&self) -> &[Input] {
+        self.triggers
+            .manual
+            .as_ref()
+            .map_or(&[], |manual| &manual.inputs)
+    }
+
     /// The secret declared under `name`.
     pub fn secret(&self, name: &str) -> Option<&SecretDecl> {
         self.secrets.iter().find(|secret| secret.name == name)

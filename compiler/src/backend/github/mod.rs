@@ -40,22 +40,10 @@ pub fn generate(project: &Project, context: &BuildContext) -> Generated {
 
 fn workflow(pipeline: &Pipeline, notes: &mut Vec<String>) -> Yaml {
     let inputs = expr::Inputs {
-        inputs: pipeline
-            .triggers
-            .manual
-            .as_ref()
-            .map_or(&[], |manual| &manual.inputs),
+        inputs: pipeline.inputs(),
     };
     let mut workflow = Yaml::map();
-    workflow.insert(
-        "name",
-        Yaml::str(
-            pipeline
-                .title
-                .clone()
-                .unwrap_or_else(|| pipeline.name.clone()),
-        ),
-    );
+    workflow.insert("name", Yaml::str(pipeline.display_name()));
     workflow.insert("on", triggers::on(&pipeline.triggers));
     workflow.insert("permissions", permissions::workflow(pipeline));
     if let Some(concurrency) = &pipeline.concurrency {

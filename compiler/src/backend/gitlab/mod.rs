@@ -91,28 +91,12 @@ pub fn generate(project: &Project, context: &BuildContext) -> Generated {
     generated
 }
 
-fn inputs(pipeline: &Pipeline) -> &[Input] {
-    pipeline
-        .triggers
-        .manual
-        .as_ref()
-        .map_or(&[], |manual| &manual.inputs)
-}
-
 /// One pipeline's configuration: its own file, or a child pipeline (then
 /// without workflow rules and inputs, which the parent holds).
 fn pipeline_document(pipeline: &Pipeline, dialect: Dialect, standalone: bool) -> Yaml {
     let mut document = Yaml::map();
     let mut workflow = Yaml::map();
-    workflow.insert(
-        "name",
-        Yaml::str(
-            pipeline
-                .title
-                .clone()
-                .unwrap_or_else(|| pipeline.name.clone()),
-        ),
-    );
+    workflow.insert("name", Yaml::str(pipeline.display_name()));
     if standalone {
         let variables = RuleVariables::of(pipeline, false);
         let rules = workflow::event_rules(&pipeline.triggers, variables.reference);
@@ -121,7 +105,7 @@ fn pipeline_document(pipeline: &Pipeline, dialect: Dialect, standalone: bool) ->
     document.insert("workflow", workflow);
     let mut variables: Vec<(String, Yaml)> = Vec::new();
     if standalone {
-        let own: Vec<&Input> = inputs(pipeline).iter().collect();
+        let own: Vec<&Input> = pipeline.inputs().iter().collect();
         variables.extend(workflow::input_variables(&own));
     }
     for var in &pipeline.env {
@@ -189,7 +173,7 @@ fn parent_document(project: &Project) -> Yaml {
     document.insert("workflow", workflow);
     let mut all_inputs: Vec<&Input> = Vec::new();
     for pipeline in &project.pipelines {
-        for input in inputs(pipeline) {
+        for input in pipeline.inputs() {
             if !all_inputs.iter().any(|known| known.name == input.name) {
                 all_inputs.push(input);
             }

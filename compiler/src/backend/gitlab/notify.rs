@@ -75,11 +75,7 @@ fn job(
         || {
             format!(
                 "Pipeline {} {outcome}: $CI_PIPELINE_URL",
-                pipeline
-                    .title
-                    .as_deref()
-                    .unwrap_or(&pipeline.name)
-                    .replace('$', "$$")
+                pipeline.display_name().replace('$', "$$")
             )
         },
         |message| values::yaml_text(message, dialect),

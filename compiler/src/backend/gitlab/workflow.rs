@@ -14,7 +14,7 @@ use crate::backend::gitlab::condition::{self, Cond, Side, all, any};
 use crate::backend::gitlab::values::{EVENT_VARIABLE, REF_VARIABLE};
 use crate::backend::yaml::Yaml;
 use crate::glob;
-use crate::ir::{Context, Filters, Input, InputType, Literal, Pipeline, Triggers};
+use crate::ir::{Context, Expr, Filters, Input, InputType, Literal, Pipeline, Triggers};
 
 /// One way a pipeline starts.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,8 +49,22 @@ impl RuleVariables {
             _ => {}
         };
         for job in &pipeline.jobs {
+            // Conditions compare `$CI_PIPELINE_SOURCE` itself; only text needs the variable.
+            let conditions: Vec<&Expr> = job
+                .condition
+                .iter()
+                .chain(job.steps.iter().filter_map(|step| step.condition.as_ref()))
+                .collect();
             for expr in job.expressions() {
-                expr.contexts().into_iter().for_each(&mut visit);
+                let in_condition = conditions
+                    .iter()
+                    .any(|condition| std::ptr::eq(*condition, expr));
+                for context in expr.contexts() {
+                    match context {
+                        Context::Event if in_condition => {}
+                        other => visit(other),
+                    }
+                }
             }
         }
         for var in &pipeline.env {
