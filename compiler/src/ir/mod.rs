@@ -296,6 +296,22 @@ impl Job {
         self.outputs.iter().find(|output| output.name == name)
     }
 
+    /// The jobs whose outputs this job reads (`jobs.X.outputs.Y`), in the
+    /// order first read; each is a dependency, possibly not a direct one.
+    pub fn output_producers(&self) -> Vec<String> {
+        let mut producers: Vec<String> = Vec::new();
+        for expr in self.expressions() {
+            for context in expr.contexts() {
+                if let Context::JobOutput { job, .. } = context
+                    && !producers.contains(job)
+                {
+                    producers.push(job.clone());
+                }
+            }
+        }
+        producers
+    }
+
     /// The steps' expressions, conditions and the job's own, for analyses
     /// that need every runtime value a job reads.
     pub fn expressions(&self) -> Vec<&Expr> {

@@ -186,16 +186,7 @@ fn needs(
     status_job: bool,
     effective: &[Option<Expr>],
 ) -> Option<Yaml> {
-    let mut producers: Vec<String> = Vec::new();
-    for expr in job.expressions() {
-        for context in expr.contexts() {
-            if let Context::JobOutput { job: producer, .. } = context
-                && !producers.contains(producer)
-            {
-                producers.push(producer.clone());
-            }
-        }
-    }
+    let producers = job.output_producers();
     let mut names: Vec<&str> = job.needs.iter().map(|need| need.job.as_str()).collect();
     for extra in job
         .artifacts_from

@@ -22,7 +22,7 @@ use crate::backend::deploy::deploy_commands;
 use crate::backend::gitlab::condition::{self, Outcome, shell_quote};
 use crate::backend::gitlab::values::{self, Dialect};
 use crate::backend::names;
-use crate::ir::{Context, EnvVar, Job, Step, StepAction};
+use crate::ir::{Context, EnvVar, ExprKind, Job, Step, StepAction};
 
 /// The file a job's outputs are written to, its dotenv report.
 pub const OUTPUTS_FILE: &str = ".pipe/outputs.env";
@@ -72,6 +72,10 @@ pub fn script(job: &Job, dialect: &Dialect) -> Script {
         let (_, placeholders) = names::image_template(&deploy.image);
         let mut lines: Vec<String> = placeholders
             .iter()
+            .filter(|(name, value)| {
+                // A job output already is a variable of that name.
+                !matches!(&value.kind, ExprKind::Context(context) if dialect.variable(context) == *name)
+            })
             .map(|(name, value)| {
                 format!("export {name}=\"{}\"", values::shell_text(value, dialect))
             })
