@@ -12,10 +12,12 @@
 //! environments, schedules) is listed in the root file's header and in
 //! the build notes. The mapping is documented in `docs/targets/gitlab.md`.
 
+mod artifacts;
 mod condition;
 mod job;
 mod notify;
 mod numbers;
+mod render;
 mod script;
 pub mod stages;
 mod values;
