@@ -73,8 +73,6 @@ pub enum Construct {
     Schedule,
     /// `on manual { input … }`.
     ManualInput,
-    /// Manual inputs of one name declared differently by two pipelines of a project.
-    ConflictingInputs,
     /// `cancelled()` in a condition (not negated), or a `cancelled` notification.
     CancelledStatus,
     /// A job `if` comparing with text built at run time, ordering two
@@ -373,17 +371,6 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
         ],
     ),
     (
-        Construct::ConflictingInputs,
-        "manual inputs of one name declared differently by two pipelines",
-        [
-            Supported,
-            Unsupported(
-                "the pipelines of a project share one Run pipeline form, with one variable per name; give the inputs different names or the same type and default",
-            ),
-            Supported,
-        ],
-    ),
-    (
         Construct::CancelledStatus,
         "`cancelled()`",
         [
@@ -429,7 +416,7 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
     ),
     (
         Construct::ReservedJobName,
-        "a job or pipeline named like a GitLab keyword",
+        "a job named like a GitLab keyword",
         [
             Supported,
             Unsupported(

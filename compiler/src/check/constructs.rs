@@ -6,8 +6,7 @@ use crate::backend::gitlab::stages;
 use crate::capability::Construct;
 use crate::glob;
 use crate::ir::{
-    CompareOp, Context, Expr, ExprKind, Job, Origin, Pipeline, Project, Status, StepAction,
-    StringTest,
+    CompareOp, Context, Expr, ExprKind, Job, Origin, Pipeline, Status, StepAction, StringTest,
 };
 
 pub fn collect_pipeline(pipeline: &Pipeline, uses: &mut Vec<(Construct, Origin)>) {
@@ -95,30 +94,6 @@ const RESERVED_NAMES: &[&str] = &[
     "spec",
     "pages",
 ];
-
-/// What only a whole project can show: pipeline names that become GitLab
-/// trigger jobs, and manual inputs that pipelines share.
-pub fn collect_project(project: &Project, uses: &mut Vec<(Construct, Origin)>) {
-    if crate::backend::gitlab::uses_child_pipelines(project) {
-        for pipeline in &project.pipelines {
-            if RESERVED_NAMES.contains(&pipeline.name.as_str()) {
-                uses.push((Construct::ReservedJobName, pipeline.origin));
-            }
-        }
-    }
-    let mut seen: Vec<&crate::ir::Input> = Vec::new();
-    for pipeline in &project.pipelines {
-        for input in pipeline.inputs() {
-            match seen.iter().find(|known| known.name == input.name) {
-                Some(known) if known.ty != input.ty || known.default != input.default => {
-                    uses.push((Construct::ConflictingInputs, input.origin));
-                }
-                Some(_) => {}
-                None => seen.push(input),
-            }
-        }
-    }
-}
 
 fn collect_job(job: &Job, uses: &mut Vec<(Construct, Origin)>) {
     if let Some(condition) = &job.condition {

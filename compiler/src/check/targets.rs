@@ -9,12 +9,9 @@ use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::ir::{Origin, Project};
 
 pub fn check_targets(project: &Project, targets: &[Target], diagnostics: &mut Vec<Diagnostic>) {
-    for (pipeline_index, pipeline) in project.pipelines.iter().enumerate() {
+    for pipeline in &project.pipelines {
         let mut uses: Vec<(Construct, Origin)> = Vec::new();
         constructs::collect_pipeline(pipeline, &mut uses);
-        if pipeline_index == 0 {
-            constructs::collect_project(project, &mut uses);
-        }
         for (construct, origin) in uses {
             let unsupported: Vec<(Target, &str)> = targets
                 .iter()

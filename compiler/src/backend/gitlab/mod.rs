@@ -108,7 +108,7 @@ fn pipeline_document(pipeline: &Pipeline, dialect: Dialect, standalone: bool) ->
     let mut variables: Vec<(String, Yaml)> = Vec::new();
     if standalone {
         let own: Vec<&Input> = pipeline.inputs().iter().collect();
-        variables.extend(workflow::input_variables(&own));
+        variables.extend(workflow::input_variables(&own, ""));
     }
     for var in &pipeline.env {
         variables.push((
@@ -173,19 +173,16 @@ fn parent_document(project: &Project) -> Yaml {
         workflow::rules_yaml(&union, RuleVariables::default()),
     );
     document.insert("workflow", workflow);
-    let mut all_inputs: Vec<&Input> = Vec::new();
+    // Each pipeline's inputs under its own name in the one Run pipeline
+    // form (`RELEASE_INPUTS_VERSION`); its trigger job passes them down as
+    // the `INPUTS_…` variables the child reads.
+    let mut form: Vec<(String, Yaml)> = Vec::new();
     for pipeline in &project.pipelines {
-        for input in pipeline.inputs() {
-            if !all_inputs.iter().any(|known| known.name == input.name) {
-                all_inputs.push(input);
-            }
-        }
+        let own: Vec<&Input> = pipeline.inputs().iter().collect();
+        form.extend(workflow::input_variables(&own, &input_prefix(pipeline)));
     }
-    if !all_inputs.is_empty() {
-        document.insert(
-            "variables",
-            Yaml::Map(workflow::input_variables(&all_inputs)),
-        );
+    if !form.is_empty() {
+        document.insert("variables", Yaml::Map(form));
     }
     document.insert("stages", Yaml::Seq(vec![Yaml::str("pipelines")]));
     let dialect = Dialect::new(false);
@@ -195,6 +192,21 @@ fn parent_document(project: &Project) -> Yaml {
         let mut trigger_job = Yaml::map();
         trigger_job.insert("stage", Yaml::str("pipelines"));
         trigger_job.insert("rules", workflow::rules_yaml(&rules, variables));
+        if !pipeline.inputs().is_empty() {
+            let prefix = input_prefix(pipeline);
+            let passed = pipeline
+                .inputs()
+                .iter()
+                .map(|input| {
+                    let name = crate::backend::names::env_name(&crate::ir::Context::Input(
+                        input.name.clone(),
+                    ));
+                    let value = Yaml::str(format!("${{{prefix}{name}}}"));
+                    (name, value)
+                })
+                .collect();
+            trigger_job.insert("variables", Yaml::Map(passed));
+        }
         let mut include = Yaml::map();
         include.insert("local", Yaml::str(child_path(&pipeline.name)));
         let mut trigger = Yaml::map();
@@ -210,9 +222,14 @@ fn parent_document(project: &Project) -> Yaml {
                 Yaml::str(values::yaml_text(&concurrency.group, &dialect)),
             );
         }
-        document.insert(pipeline.name.clone(), trigger_job);
+        document.insert(format!("{}-pipeline", pipeline.name), trigger_job);
     }
     document
+}
+
+/// The prefix of a pipeline's inputs in a project of several pipelines.
+fn input_prefix(pipeline: &Pipeline) -> String {
+    format!("{}_", crate::backend::names::screaming(&pipeline.name))
 }
 
 /// What to configure in GitLab itself: CI/CD variables for the secrets,

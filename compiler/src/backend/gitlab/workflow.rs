@@ -281,7 +281,7 @@ pub fn rules_yaml(rules: &[EventRule], variables: RuleVariables) -> Yaml {
 /// The manual inputs as variables of the Run pipeline form: a default
 /// (the value on every other event too), a description, and the options
 /// of an enum or a `bool`.
-pub fn input_variables(inputs: &[&Input]) -> Vec<(String, Yaml)> {
+pub fn input_variables(inputs: &[&Input], prefix: &str) -> Vec<(String, Yaml)> {
     inputs
         .iter()
         .map(|input| {
@@ -334,7 +334,10 @@ pub fn input_variables(inputs: &[&Input]) -> Vec<(String, Yaml)> {
                 Yaml::str(format!("{description} ({kind}; input `{}`)", input.name)),
             );
             (
-                crate::backend::names::env_name(&Context::Input(input.name.clone())),
+                format!(
+                    "{prefix}{}",
+                    crate::backend::names::env_name(&Context::Input(input.name.clone()))
+                ),
                 entry,
             )
         })
