@@ -69,6 +69,44 @@ pub enum Construct {
     Interruptible,
     /// A job's `stage`.
     Stage,
+    /// `paths_ignore` of `on push` or `on pull_request`.
+    PathsIgnore,
+    /// `on pull_request { types = … }` other than opened, synchronize, reopened.
+    PullRequestTypes,
+    /// `on schedule`.
+    Schedule,
+    /// `on manual { input … }`.
+    ManualInput,
+    /// `cancelled()` in a condition (not negated), or a `cancelled` notification.
+    CancelledStatus,
+    /// A job `if` comparing with text built at run time, ordering two
+    /// runtime values, or testing against a runtime pattern.
+    ComputedCondition,
+    /// A job or step output read in a job's `if`.
+    OutputInJobCondition,
+    /// Named `stage`s whose jobs need each other both ways.
+    StageOrder,
+    /// A job named like a top-level keyword of GitLab CI (`image`, `cache`, …).
+    ReservedJobName,
+    /// `service { health = … }`.
+    ServiceHealth,
+    /// A cache path outside the working directory (`~/.cache/pip`).
+    CachePathOutsideWorkspace,
+    /// More than four caches in one job.
+    ManyCaches,
+    /// An artifact path outside the working directory.
+    ArtifactOutsideWorkspace,
+    /// `artifact NAME { report = "sarif" }`.
+    SarifReport,
+    /// `matrix { fail_fast = true }`.
+    MatrixFailFast,
+    /// `matrix { max_parallel = … }`.
+    MatrixMaxParallel,
+    /// A checkout of another repository, ref or path (checkout inputs
+    /// other than depth, submodules, LFS and cleaning).
+    CheckoutOptions,
+    /// `approval { wait = … }`.
+    ApprovalWait,
 }
 
 use Support::{Emulated, Supported, Unsupported};
@@ -185,7 +223,9 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
             Emulated(
                 "GitHub keeps reviewers in the repository settings: pipec prints what to configure",
             ),
-            Supported,
+            Emulated(
+                "the job runs `when: manual` on a protected environment; pipec prints what to configure",
+            ),
             Supported,
         ],
     ),
@@ -234,6 +274,15 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
             Supported,
             Supported,
             Emulated("a volume claim per cache, mounted at its paths"),
+        ],
+    ),
+    (
+        Construct::SarifReport,
+        "a SARIF artifact `report`",
+        [
+            Emulated("uploaded as an artifact; GitHub shows no report"),
+            Emulated("kept as an artifact; GitLab reads no SARIF reports"),
+            Emulated("stored as an output artifact; Argo shows no report"),
         ],
     ),
     (
@@ -297,6 +346,183 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
             Emulated("ignored: jobs are ordered by `needs`"),
             Supported,
             Emulated("ignored: tasks are ordered by `needs`"),
+        ],
+    ),
+    (
+        Construct::PathsIgnore,
+        "`paths_ignore`",
+        [
+            Supported,
+            Unsupported(
+                "`changes:` runs a pipeline when any listed path changed and cannot ignore paths; list the paths that matter in `paths`",
+            ),
+            Supported,
+        ],
+    ),
+    (
+        Construct::PullRequestTypes,
+        "pull request activity `types`",
+        [
+            Supported,
+            Unsupported(
+                "merge request pipelines run when a merge request is opened and on each push to it, with no activity types; remove `types` or keep only `opened`, `synchronize` and `reopened`",
+            ),
+            Supported,
+        ],
+    ),
+    (
+        Construct::Schedule,
+        "`on schedule`",
+        [
+            Supported,
+            Emulated(
+                "schedules live in the project settings (Build > Pipeline schedules): pipec prints the cron to enter",
+            ),
+            Supported,
+        ],
+    ),
+    (
+        Construct::ManualInput,
+        "a manual input",
+        [
+            Supported,
+            Emulated(
+                "a variable of the Run pipeline form with its default and options; GitLab does not check its type",
+            ),
+            Supported,
+        ],
+    ),
+    (
+        Construct::CancelledStatus,
+        "`cancelled()`",
+        [
+            Supported,
+            Unsupported(
+                "a cancelled GitLab pipeline starts no more jobs; use `always()` or `failure()`",
+            ),
+            Supported,
+        ],
+    ),
+    (
+        Construct::ComputedCondition,
+        "a condition on computed text or a runtime pattern",
+        [
+            Supported,
+            Unsupported(
+                "`rules: if:` compares variables with literals and other variables only; compare each part on its own, or test the value in a step",
+            ),
+            Supported,
+        ],
+    ),
+    (
+        Construct::OutputInJobCondition,
+        "a job output in a job `if`",
+        [
+            Supported,
+            Unsupported(
+                "GitLab decides which jobs run when the pipeline is created, before any job has an output; test the output in the job's script",
+            ),
+            Supported,
+        ],
+    ),
+    (
+        Construct::StageOrder,
+        "`stage`s that contradict `needs`",
+        [
+            Supported,
+            Unsupported(
+                "a job cannot need a job of a later stage; change the `stage` of one of the jobs, or leave `stage` out to derive it from `needs`",
+            ),
+            Supported,
+        ],
+    ),
+    (
+        Construct::ReservedJobName,
+        "a job named like a GitLab keyword",
+        [
+            Supported,
+            Unsupported(
+                "GitLab reads `image`, `services`, `stages`, `types`, `before_script`, `after_script`, `variables`, `cache`, `include`, `default`, `workflow`, `spec` and `pages` at the top level as keywords; rename it",
+            ),
+            Supported,
+        ],
+    ),
+    (
+        Construct::ServiceHealth,
+        "a service `health` command",
+        [
+            Supported,
+            Emulated(
+                "the runner waits until the service's ports accept connections; the command is not run",
+            ),
+            Supported,
+        ],
+    ),
+    (
+        Construct::CachePathOutsideWorkspace,
+        "a cache path outside the working directory",
+        [
+            Supported,
+            Emulated(
+                "cached under `.pipe-cache/` in the project directory and linked into place before the script",
+            ),
+            Supported,
+        ],
+    ),
+    (
+        Construct::ManyCaches,
+        "more than four caches in a job",
+        [
+            Supported,
+            Unsupported("a job has at most four caches; merge some of them"),
+            Supported,
+        ],
+    ),
+    (
+        Construct::ArtifactOutsideWorkspace,
+        "an artifact path outside the working directory",
+        [
+            Supported,
+            Unsupported("artifacts are paths inside the project directory; write the files there"),
+            Supported,
+        ],
+    ),
+    (
+        Construct::MatrixFailFast,
+        "matrix `fail_fast = true`",
+        [
+            Supported,
+            Emulated("ignored: every combination of a GitLab matrix runs to its end"),
+            Supported,
+        ],
+    ),
+    (
+        Construct::MatrixMaxParallel,
+        "matrix `max_parallel`",
+        [
+            Supported,
+            Emulated("ignored: GitLab starts as many combinations as runners allow"),
+            Supported,
+        ],
+    ),
+    (
+        Construct::CheckoutOptions,
+        "a checkout of another repository, ref or path",
+        [
+            Supported,
+            Unsupported(
+                "GitLab clones the pipeline's own commit into the project directory (only the depth, submodules, LFS and cleaning can be set); clone anything else in a `run` step",
+            ),
+            Supported,
+        ],
+    ),
+    (
+        Construct::ApprovalWait,
+        "an approval `wait`",
+        [
+            Supported,
+            Emulated("the job sleeps for `wait` once it is approved and started"),
+            Supported,
         ],
     ),
 ];

@@ -16,13 +16,27 @@ pub fn deploy_script(
     placeholders: &[(String, Expr)],
     timeout_seconds: u64,
 ) -> String {
-    let manifest = names::manifest_path(job, deploy);
-    let namespace = names::namespace_of(job, deploy);
-    let name = names::dns_label(&deploy.service);
     let mut script = String::new();
     if deploy.kubeconfig.is_some() {
         script.push_str("export KUBECONFIG=\"${TMPDIR:-/tmp}/pipec-kubeconfig\"\nprintf '%s' \"$PIPE_KUBECONFIG\" > \"$KUBECONFIG\"\n");
     }
+    script.push_str(&deploy_commands(job, deploy, placeholders, timeout_seconds));
+    script
+}
+
+/// The deploy itself, once `kubectl` reaches the cluster: apply the
+/// manifest and wait for the rollout. Targets whose CI service hands the
+/// kubeconfig over as a file set `KUBECONFIG` themselves and run only this.
+pub fn deploy_commands(
+    job: &Job,
+    deploy: &Deploy,
+    placeholders: &[(String, Expr)],
+    timeout_seconds: u64,
+) -> String {
+    let manifest = names::manifest_path(job, deploy);
+    let namespace = names::namespace_of(job, deploy);
+    let name = names::dns_label(&deploy.service);
+    let mut script = String::new();
     if placeholders.is_empty() {
         script.push_str(&format!("kubectl apply -f {manifest}\n"));
     } else {

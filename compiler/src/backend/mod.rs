@@ -7,7 +7,9 @@
 //! (`crate::capability`), so a backend never fails.
 
 pub mod deploy;
+pub mod escape;
 pub mod github;
+pub mod gitlab;
 pub mod names;
 pub mod yaml;
 
@@ -80,7 +82,8 @@ pub struct Generated {
 pub fn generate(project: &Project, target: Target, context: &BuildContext) -> Generated {
     match target {
         Target::Github => github::generate(project, context),
-        Target::Gitlab | Target::K8s => Generated::default(),
+        Target::Gitlab => gitlab::generate(project, context),
+        Target::K8s => Generated::default(),
     }
 }
 

@@ -8,6 +8,7 @@
 //! (`unused`). Types and template instantiation arrive next.
 
 mod conditions;
+mod constructs;
 mod env_references;
 mod environments;
 mod globs;

@@ -4,14 +4,14 @@
 
 use crate::backend::Target;
 use crate::capability::{self, Construct, Support};
+use crate::check::constructs;
 use crate::diagnostic::{Code, Diagnostic, Label};
-use crate::glob;
-use crate::ir::{Context, ExprKind, Job, Origin, Pipeline, Project, StepAction, StringTest};
+use crate::ir::{Origin, Project};
 
 pub fn check_targets(project: &Project, targets: &[Target], diagnostics: &mut Vec<Diagnostic>) {
     for pipeline in &project.pipelines {
         let mut uses: Vec<(Construct, Origin)> = Vec::new();
-        collect_pipeline(pipeline, &mut uses);
+        constructs::collect_pipeline(pipeline, &mut uses);
         for (construct, origin) in uses {
             let unsupported: Vec<(Target, &str)> = targets
                 .iter()
@@ -60,134 +60,5 @@ pub fn check_targets(project: &Project, targets: &[Target], diagnostics: &mut Ve
             }
             diagnostics.push(diagnostic);
         }
-    }
-}
-
-fn collect_pipeline(pipeline: &Pipeline, uses: &mut Vec<(Construct, Origin)>) {
-    if let Some(concurrency) = &pipeline.concurrency {
-        uses.push((Construct::Concurrency, concurrency.origin));
-    }
-    for permission in &pipeline.permissions {
-        uses.push((Construct::Permissions, permission.origin));
-    }
-    for trigger in [
-        pipeline.triggers.push.as_ref().map(|push| push.origin),
-        pipeline
-            .triggers
-            .pull_request
-            .as_ref()
-            .map(|pull_request| pull_request.origin),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        uses.push((Construct::RepositoryEvents, trigger));
-    }
-    for job in &pipeline.jobs {
-        collect_job(job, uses);
-    }
-}
-
-fn collect_job(job: &Job, uses: &mut Vec<(Construct, Origin)>) {
-    if job.retry.is_some_and(|retries| retries > 0) {
-        uses.push((Construct::JobRetry, job.origin));
-    }
-    if job.interruptible.is_some() {
-        uses.push((Construct::Interruptible, job.origin));
-    }
-    if job.stage.is_some() {
-        uses.push((Construct::Stage, job.origin));
-    }
-    if let Some(runner) = &job.runner {
-        uses.push((Construct::Runner, runner.origin));
-    }
-    if let Some(concurrency) = &job.concurrency {
-        uses.push((Construct::Concurrency, concurrency.origin));
-    }
-    for permission in &job.permissions {
-        uses.push((Construct::Permissions, permission.origin));
-    }
-    if let Some(approval) = job
-        .environment
-        .as_ref()
-        .and_then(|environment| environment.approval.as_ref())
-    {
-        uses.push((Construct::Approval, approval.origin));
-    }
-    if let Some(matrix) = &job.matrix
-        && (!matrix.include.is_empty() || !matrix.exclude.is_empty())
-    {
-        uses.push((Construct::MatrixIncludeExclude, matrix.origin));
-    }
-    for service in &job.services {
-        if !service.command.is_empty() {
-            uses.push((Construct::ServiceCommand, service.origin));
-        }
-    }
-    for cache in &job.caches {
-        uses.push((Construct::Cache, cache.origin));
-        let mut patterns = 0;
-        cache.key.visit(&mut |expr| {
-            if let ExprKind::HashFiles(globs) = &expr.kind {
-                patterns += globs.len();
-            }
-        });
-        if patterns > 2 {
-            uses.push((Construct::CacheKeyManyFiles, cache.key.origin));
-        }
-    }
-    for artifact in &job.artifacts {
-        if artifact.report.is_some() {
-            uses.push((Construct::ArtifactReport, artifact.origin));
-        }
-    }
-    for step in &job.steps {
-        match &step.action {
-            StepAction::Action { setup: true, .. } => {
-                uses.push((Construct::SetupAction, step.origin))
-            }
-            StepAction::Action { .. } => uses.push((Construct::GithubAction, step.origin)),
-            StepAction::Run { shell: Some(_), .. } => uses.push((Construct::Shell, step.origin)),
-            StepAction::Run { .. } | StepAction::Checkout { .. } => {}
-        }
-        if step.timeout.is_some() {
-            uses.push((Construct::StepTimeout, step.origin));
-        }
-        if step.continue_on_error {
-            uses.push((Construct::StepContinueOnError, step.origin));
-        }
-        if step.working_directory.is_some() {
-            uses.push((Construct::WorkingDirectory, step.origin));
-        }
-        if let Some(condition) = &step.condition {
-            let construct = if condition.mentions_status() {
-                Construct::StepStatusCondition
-            } else {
-                Construct::StepCondition
-            };
-            uses.push((construct, condition.origin));
-        }
-    }
-    for expression in job.expressions() {
-        expression.visit(&mut |expr| match &expr.kind {
-            ExprKind::Test {
-                test: StringTest::Matches,
-                pattern,
-                ..
-            } => {
-                let text = pattern.as_str().unwrap_or_default();
-                if !glob::is_literal(text) && glob::as_prefix(text).is_none() {
-                    uses.push((Construct::GlobCondition, expr.origin));
-                }
-            }
-            ExprKind::Context(
-                Context::PrTitle
-                | Context::PrBody
-                | Context::PrDraft
-                | Context::PrNumber
-                | Context::CommitMessage,
-            ) => uses.push((Construct::EventDetails, expr.origin)),
-            _ => {}
-        });
     }
 }

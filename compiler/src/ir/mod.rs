@@ -75,6 +75,19 @@ impl Pipeline {
         self.jobs.iter().find(|job| job.name == name)
     }
 
+    /// The name the CI service shows: the `name` attribute, or the label.
+    pub fn display_name(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The manual inputs (none without `on manual`).
+    pub fn inputs(&self) -> &[Input] {
+        self.triggers
+            .manual
+            .as_ref()
+            .map_or(&[], |manual| &manual.inputs)
+    }
+
     /// The secret declared under `name`.
     pub fn secret(&self, name: &str) -> Option<&SecretDecl> {
         self.secrets.iter().find(|secret| secret.name == name)
@@ -282,6 +295,22 @@ impl Job {
 
     pub fn output(&self, name: &str) -> Option<&JobOutput> {
         self.outputs.iter().find(|output| output.name == name)
+    }
+
+    /// The jobs whose outputs this job reads (`jobs.X.outputs.Y`), in the
+    /// order first read; each is a dependency, possibly not a direct one.
+    pub fn output_producers(&self) -> Vec<String> {
+        let mut producers: Vec<String> = Vec::new();
+        for expr in self.expressions() {
+            for context in expr.contexts() {
+                if let Context::JobOutput { job, .. } = context
+                    && !producers.contains(job)
+                {
+                    producers.push(job.clone());
+                }
+            }
+        }
+        producers
     }
 
     /// The steps' expressions, conditions and the job's own, for analyses

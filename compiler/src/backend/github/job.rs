@@ -14,15 +14,18 @@ pub fn job(pipeline: &Pipeline, job: &Job, inputs: &Inputs<'_>, notes: &mut Vec<
         |runner| expr::text(runner, inputs),
     );
     out.insert("runs-on", Yaml::str(runner));
-    if !job.needs.is_empty() {
+    // `needs.X.outputs` is there only for jobs needed directly, so the
+    // producers of the outputs read are needed even when further up.
+    let mut needed: Vec<String> = job.needs.iter().map(|need| need.job.clone()).collect();
+    for producer in job.output_producers() {
+        if !needed.contains(&producer) {
+            needed.push(producer);
+        }
+    }
+    if !needed.is_empty() {
         out.insert(
             "needs",
-            Yaml::Seq(
-                job.needs
-                    .iter()
-                    .map(|need| Yaml::str(need.job.clone()))
-                    .collect(),
-            ),
+            Yaml::Seq(needed.into_iter().map(Yaml::Str).collect()),
         );
     }
     if let Some(condition) = &job.condition {

@@ -14,6 +14,7 @@ mod permissions;
 mod steps;
 mod triggers;
 
+pub(crate) use crate::backend::escape::escape_into;
 use crate::backend::yaml::{Yaml, render_with_plain_keys};
 use crate::backend::{BuildContext, Generated, OutputFile, header};
 use crate::ir::{Pipeline, Project};
@@ -39,22 +40,10 @@ pub fn generate(project: &Project, context: &BuildContext) -> Generated {
 
 fn workflow(pipeline: &Pipeline, notes: &mut Vec<String>) -> Yaml {
     let inputs = expr::Inputs {
-        inputs: pipeline
-            .triggers
-            .manual
-            .as_ref()
-            .map_or(&[], |manual| &manual.inputs),
+        inputs: pipeline.inputs(),
     };
     let mut workflow = Yaml::map();
-    workflow.insert(
-        "name",
-        Yaml::str(
-            pipeline
-                .title
-                .clone()
-                .unwrap_or_else(|| pipeline.name.clone()),
-        ),
-    );
+    workflow.insert("name", Yaml::str(pipeline.display_name()));
     workflow.insert("on", triggers::on(&pipeline.triggers));
     workflow.insert("permissions", permissions::workflow(pipeline));
     if let Some(concurrency) = &pipeline.concurrency {
@@ -77,40 +66,4 @@ fn workflow(pipeline: &Pipeline, notes: &mut Vec<String>) -> Yaml {
     workflow.insert("jobs", jobs);
     escape_into(&mut workflow, &pipeline.escapes.github);
     workflow
-}
-
-/// Merges the keys of a `github { … }` escape block into `node`; a key
-/// already present is replaced, a mapping merged key by key.
-pub(crate) fn escape_into(node: &mut Yaml, escapes: &[(String, crate::ir::RawValue)]) {
-    for (key, value) in escapes {
-        let value = raw(value);
-        match (node.get_mut(key), value) {
-            (Some(Yaml::Map(existing)), Yaml::Map(entries)) => {
-                for (inner_key, inner_value) in entries {
-                    match existing.iter_mut().find(|(known, _)| *known == inner_key) {
-                        Some((_, slot)) => *slot = inner_value,
-                        None => existing.push((inner_key, inner_value)),
-                    }
-                }
-            }
-            (Some(slot), value) => *slot = value,
-            (None, value) => node.insert(key.clone(), value),
-        }
-    }
-}
-
-pub(crate) fn raw(value: &crate::ir::RawValue) -> Yaml {
-    use crate::ir::RawValue;
-    match value {
-        RawValue::String(text) => Yaml::str(text.clone()),
-        RawValue::Int(number) => Yaml::Int(*number),
-        RawValue::Bool(flag) => Yaml::Bool(*flag),
-        RawValue::List(items) => Yaml::Seq(items.iter().map(raw).collect()),
-        RawValue::Map(entries) => Yaml::Map(
-            entries
-                .iter()
-                .map(|(key, value)| (key.clone(), raw(value)))
-                .collect(),
-        ),
-    }
 }

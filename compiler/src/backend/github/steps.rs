@@ -428,11 +428,7 @@ fn deploy_steps(job: &Job, deploy: &Deploy, inputs: &Inputs<'_>, out: &mut Vec<Y
 /// through the environment, the text is built by `jq`, never by the shell.
 pub fn slack_step(pipeline: &Pipeline, notification: &Notification) -> Yaml {
     let inputs = Inputs {
-        inputs: pipeline
-            .triggers
-            .manual
-            .as_ref()
-            .map_or(&[], |manual| &manual.inputs),
+        inputs: pipeline.inputs(),
     };
     let mut env = Yaml::map();
     env.insert(
@@ -446,7 +442,7 @@ pub fn slack_step(pipeline: &Pipeline, notification: &Notification) -> Yaml {
         || {
             format!(
                 "Pipeline {} ${{{{ contains(needs.*.result, 'failure') && 'failed' || 'succeeded' }}}}: ${{{{ github.server_url }}}}/${{{{ github.repository }}}}/actions/runs/${{{{ github.run_id }}}}",
-                pipeline.title.as_deref().unwrap_or(&pipeline.name)
+                pipeline.display_name()
             )
         },
         |message| expr::text(message, &inputs),
