@@ -65,6 +65,8 @@ pub enum Construct {
     WorkingDirectory,
     /// A step's `shell`.
     Shell,
+    /// `service { privileged = true }`.
+    PrivilegedService,
     /// A job's `interruptible`.
     Interruptible,
     /// A job's `stage`.
@@ -328,6 +330,17 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
             Supported,
             Unsupported("scripts run in the image's shell; write the script for `sh`/`bash`"),
             Emulated("the script is run by that shell"),
+        ],
+    ),
+    (
+        Construct::PrivilegedService,
+        "a privileged service",
+        [
+            Supported,
+            Emulated(
+                "GitLab sets privileges in the runner's configuration: the job needs a runner with `privileged = true`, such as GitLab's hosted runners",
+            ),
+            Supported,
         ],
     ),
     (

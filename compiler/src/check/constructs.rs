@@ -96,6 +96,11 @@ const RESERVED_NAMES: &[&str] = &[
 ];
 
 fn collect_job(job: &Job, uses: &mut Vec<(Construct, Origin)>) {
+    for service in &job.services {
+        if service.privileged {
+            uses.push((Construct::PrivilegedService, service.origin));
+        }
+    }
     if job.interruptible.is_some() {
         uses.push((Construct::Interruptible, job.origin));
     }

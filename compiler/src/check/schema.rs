@@ -223,6 +223,11 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "string",
                 "a command that exits 0 when the service is ready",
             ),
+            attribute(
+                "privileged",
+                "bool",
+                "run the service with all privileges, as Docker-in-Docker needs",
+            ),
         ]),
         doc: "a container running beside the job, reachable by its label as host name",
     },

@@ -376,6 +376,8 @@ pub struct Service {
     pub command: Vec<String>,
     /// A command that exits 0 once the service is ready.
     pub health: Option<String>,
+    /// Runs with all privileges (Docker-in-Docker needs them).
+    pub privileged: bool,
     pub origin: Origin,
 }
 

@@ -386,6 +386,7 @@ impl<'p> Lowerer<'p> {
             env: Vec::new(),
             command: Vec::new(),
             health: None,
+            privileged: false,
             origin,
         };
         for item in items {
@@ -401,6 +402,10 @@ impl<'p> Lowerer<'p> {
                         "health" => {
                             service.health =
                                 self.constant_string(&value, "a service health command")
+                        }
+                        "privileged" => {
+                            service.privileged =
+                                self.constant_bool(&value, "`privileged`").unwrap_or(false);
                         }
                         _ => {}
                     }

@@ -150,14 +150,18 @@ fn services(job: &Job, inputs: &Inputs<'_>) -> Yaml {
                 ),
             );
         }
+        let mut options: Vec<String> = Vec::new();
         if let Some(health) = &service.health {
-            entry.insert(
-                "options",
-                Yaml::str(format!(
-                    "--health-cmd {} --health-interval 10s --health-timeout 5s --health-retries 10",
-                    shell_quote(health)
-                )),
-            );
+            options.push(format!(
+                "--health-cmd {} --health-interval 10s --health-timeout 5s --health-retries 10",
+                shell_quote(health)
+            ));
+        }
+        if service.privileged {
+            options.push("--privileged".to_owned());
+        }
+        if !options.is_empty() {
+            entry.insert("options", Yaml::str(options.join(" ")));
         }
         services.insert(service.name.clone(), entry);
     }

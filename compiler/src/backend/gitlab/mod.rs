@@ -271,6 +271,12 @@ fn settings(project: &Project) -> Vec<String> {
             ));
         }
         for job in &pipeline.jobs {
+            if job.services.iter().any(|service| service.privileged) {
+                lines.push(format!(
+                    "job `{}` of pipeline `{}` runs a privileged service: its runner needs `privileged = true` (GitLab's hosted runners have it)",
+                    job.name, pipeline.name
+                ));
+            }
             let Some(environment) = &job.environment else {
                 continue;
             };
