@@ -32,11 +32,12 @@ fn check_needs_per_event(pipeline: &Pipeline, never: &[String], diagnostics: &mu
             if reported.contains(&job.name.as_str()) || never.contains(&job.name) {
                 continue;
             }
-            let own = job
-                .condition
-                .as_ref()
-                .map_or(Truth::True, |condition| evaluate(condition, &facts));
-            if own == Truth::False {
+            // A job without a condition of its own follows the jobs it
+            // needs, which is what such a job is for.
+            let Some(condition) = &job.condition else {
+                continue;
+            };
+            if evaluate(condition, &facts) == Truth::False {
                 continue;
             }
             reported.push(&job.name);
@@ -46,7 +47,7 @@ fn check_needs_per_event(pipeline: &Pipeline, never: &[String], diagnostics: &mu
                     format!("job `{}` needs `{need}`, which does not run for {description}", job.name),
                     Label::new(origin.source, origin.span, format!("`{need}` is skipped for {description}")),
                 )
-                .with_note("GitHub then skips this job too; GitLab refuses to create the pipeline")
+                .with_note("its own condition holds, but a job runs only when everything it needs succeeded, so it is skipped")
                 .with_help(format!(
                     "make the conditions of `{}` and `{need}` agree, or remove `{need}` from `needs`",
                     job.name
