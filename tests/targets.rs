@@ -29,6 +29,11 @@ fn corpus_github_workflows() {
     snapshot_target(Target::Github);
 }
 
+#[test]
+fn corpus_k8s_manifests() {
+    snapshot_target(Target::K8s);
+}
+
 /// Every `.pipe` file the validators should see: each example project and
 /// each corpus case.
 fn buildable_inputs() -> Vec<PathBuf> {
@@ -62,7 +67,7 @@ fn generated_output_passes_the_external_validators() {
     };
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("validated-output");
     let _ = std::fs::remove_dir_all(&out);
-    let targets = [Target::Github];
+    let targets = [Target::Github, Target::K8s];
     for path in buildable_inputs() {
         let case = out.join(format!(
             "{}-{}",

@@ -65,6 +65,22 @@ pub enum Construct {
     WorkingDirectory,
     /// A step's `shell`.
     Shell,
+    /// `matrix.X` in a job's `if`.
+    MatrixInJobCondition,
+    /// `vars.X` in a job's `if`, image, runner or concurrency group.
+    VarsOutsidePods,
+    /// `cancelled()` in a condition, `cancelled` in a notification's `when`.
+    CancelledStatus,
+    /// A `k8s { … }` block inside a step.
+    StepEscape,
+    /// An artifact path with `*`, `?` or `[`.
+    ArtifactWildcard,
+    /// `artifacts_from` naming a job with a matrix.
+    MatrixArtifacts,
+    /// A cache path relative to the workspace.
+    WorkspaceCache,
+    /// An artifact's `expire`.
+    ArtifactExpire,
 }
 
 use Support::{Emulated, Supported, Unsupported};
@@ -182,7 +198,9 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
                 "GitHub keeps reviewers in the repository settings: pipec prints what to configure",
             ),
             Supported,
-            Supported,
+            Emulated(
+                "a `suspend` step before the job: whoever may resume the workflow approves; Argo does not count reviewers",
+            ),
         ],
     ),
     (
@@ -209,7 +227,7 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
         [
             Supported,
             Emulated("the group becomes a `resource_group`; runs queue instead of cancelling"),
-            Emulated("the group becomes a workflow mutex"),
+            Emulated("the group becomes a workflow mutex; runs queue instead of cancelling"),
         ],
     ),
     (
@@ -275,6 +293,96 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
             Supported,
             Unsupported("scripts run in the image's shell; write the script for `sh`/`bash`"),
             Emulated("the script is run by that shell"),
+        ],
+    ),
+    (
+        Construct::MatrixInJobCondition,
+        "a matrix value in a job `if`",
+        [
+            Unsupported(
+                "GitHub decides a job's `if` before it expands the matrix; put the condition in a step's `if`",
+            ),
+            Supported,
+            Unsupported(
+                "a job's condition becomes one `when` for the task of every combination; put the condition in a step's `if`",
+            ),
+        ],
+    ),
+    (
+        Construct::VarsOutsidePods,
+        "`vars` in a job's `if`, `image`, `runner` or concurrency group",
+        [
+            Supported,
+            Supported,
+            Unsupported(
+                "`vars` reach a pod through its environment from the pipeline's ConfigMap, which Argo does not read for conditions and pod settings; use `vars` in `env` and scripts",
+            ),
+        ],
+    ),
+    (
+        Construct::CancelledStatus,
+        "`cancelled()`",
+        [
+            Supported,
+            Supported,
+            Unsupported(
+                "a stopped Argo workflow runs only its exit handler, which sees the run as failed; use `failure()`",
+            ),
+        ],
+    ),
+    (
+        Construct::StepEscape,
+        "a step's `k8s` block",
+        [
+            Supported,
+            Supported,
+            Unsupported(
+                "a job's steps run as one script in one container; put the keys in the job's `k8s` block",
+            ),
+        ],
+    ),
+    (
+        Construct::ArtifactWildcard,
+        "an artifact path with wildcards",
+        [
+            Supported,
+            Supported,
+            Unsupported(
+                "an Argo artifact is one file or directory; name the directory that holds the files",
+            ),
+        ],
+    ),
+    (
+        Construct::MatrixArtifacts,
+        "`artifacts_from` a job with a matrix",
+        [
+            Supported,
+            Supported,
+            Unsupported(
+                "each combination keeps its own artifacts and no Argo task can take them all; collect them in a job without a matrix",
+            ),
+        ],
+    ),
+    (
+        Construct::WorkspaceCache,
+        "a cache path inside the workspace",
+        [
+            Supported,
+            Supported,
+            Unsupported(
+                "the checkout fills the workspace, so no cache volume can be mounted inside it; cache a directory outside it (`~/.cache/…`) and point the tool there",
+            ),
+        ],
+    ),
+    (
+        Construct::ArtifactExpire,
+        "an artifact `expire`",
+        [
+            Supported,
+            Supported,
+            Emulated(
+                "kept as long as the cluster's artifact repository keeps them: give the repository a lifecycle rule",
+            ),
         ],
     ),
 ];

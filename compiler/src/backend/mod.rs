@@ -8,7 +8,10 @@
 
 pub mod deploy;
 pub mod github;
+pub mod k8s;
 pub mod names;
+pub mod notify;
+pub mod shell;
 pub mod yaml;
 
 use std::fmt;
@@ -80,7 +83,8 @@ pub struct Generated {
 pub fn generate(project: &Project, target: Target, context: &BuildContext) -> Generated {
     match target {
         Target::Github => github::generate(project, context),
-        Target::Gitlab | Target::K8s => Generated::default(),
+        Target::K8s => k8s::generate(project, context),
+        Target::Gitlab => Generated::default(),
     }
 }
 

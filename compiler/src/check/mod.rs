@@ -6,7 +6,10 @@
 //! instantiation arrive next.
 
 mod conditions;
+pub mod deploys;
+pub mod escapes;
 mod graph;
+pub mod kubernetes;
 mod literal_types;
 mod references;
 pub mod schema;

@@ -83,7 +83,7 @@ fn workflow(pipeline: &Pipeline, notes: &mut Vec<String>) -> Yaml {
 /// already present is replaced, a mapping merged key by key.
 pub(crate) fn escape_into(node: &mut Yaml, escapes: &[(String, crate::ir::RawValue)]) {
     for (key, value) in escapes {
-        let value = raw(value);
+        let value = crate::backend::yaml::raw(value);
         match (node.get_mut(key), value) {
             (Some(Yaml::Map(existing)), Yaml::Map(entries)) => {
                 for (inner_key, inner_value) in entries {
@@ -96,21 +96,5 @@ pub(crate) fn escape_into(node: &mut Yaml, escapes: &[(String, crate::ir::RawVal
             (Some(slot), value) => *slot = value,
             (None, value) => node.insert(key.clone(), value),
         }
-    }
-}
-
-pub(crate) fn raw(value: &crate::ir::RawValue) -> Yaml {
-    use crate::ir::RawValue;
-    match value {
-        RawValue::String(text) => Yaml::str(text.clone()),
-        RawValue::Int(number) => Yaml::Int(*number),
-        RawValue::Bool(flag) => Yaml::Bool(*flag),
-        RawValue::List(items) => Yaml::Seq(items.iter().map(raw).collect()),
-        RawValue::Map(entries) => Yaml::Map(
-            entries
-                .iter()
-                .map(|(key, value)| (key.clone(), raw(value)))
-                .collect(),
-        ),
     }
 }
