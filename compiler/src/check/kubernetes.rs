@@ -69,6 +69,25 @@ pub fn check_kubernetes(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
                 let head = Origin::new(job.origin.source, keyword(job.origin.span, "job"));
                 templates.push((name, head, owner));
             }
+            for service in &job.services {
+                if !crate::check::deploys::is_dns_label(&service.name) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::InvalidKubernetesName,
+                            format!("service `{}` is not a valid Kubernetes name", service.name),
+                            Label::new(
+                                service.origin.source,
+                                keyword(service.origin.span, "service"),
+                                "the sidecar and the host name the job reaches it by",
+                            ),
+                        )
+                        .with_help(format!(
+                            "use lower-case letters, digits and `-`: `{}`",
+                            crate::backend::names::dns_label(&service.name)
+                        )),
+                    );
+                }
+            }
             if let Some(runner) = job.runner.as_ref().and_then(|runner| runner.as_str())
                 && !is_label_value(runner)
             {

@@ -19,11 +19,17 @@ use crate::types::Type;
 
 /// The `depends` and `when` of the task of `job`.
 pub fn task_condition(pipeline: &Pipeline, job: &Job) -> (Option<String>, Option<String>) {
-    let needs: Vec<&Job> = job
-        .needs
-        .iter()
-        .filter_map(|need| pipeline.job(&need.job))
-        .collect();
+    // A job whose artifacts are downloaded must have run before, so
+    // `artifacts_from` counts as `needs` (Argo takes artifacts only from
+    // tasks the task depends on).
+    let mut needs: Vec<&Job> = Vec::new();
+    for need in job.needs.iter().chain(&job.artifacts_from) {
+        if let Some(needed) = pipeline.job(&need.job)
+            && !needs.iter().any(|known| known.name == needed.name)
+        {
+            needs.push(needed);
+        }
+    }
     let with_status = job.condition.as_ref().is_some_and(Expr::mentions_status);
     let depends: Vec<String> = needs
         .iter()
