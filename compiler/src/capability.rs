@@ -81,6 +81,8 @@ pub enum Construct {
     WorkspaceCache,
     /// An artifact's `expire`.
     ArtifactExpire,
+    /// `jobs.X.outputs.Y` of a job X with a matrix.
+    MatrixOutputs,
 }
 
 use Support::{Emulated, Supported, Unsupported};
@@ -371,6 +373,17 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
             Supported,
             Unsupported(
                 "the checkout fills the workspace, so no cache volume can be mounted inside it; cache a directory outside it (`~/.cache/…`) and point the tool there",
+            ),
+        ],
+    ),
+    (
+        Construct::MatrixOutputs,
+        "an output of a job with a matrix",
+        [
+            Supported,
+            Supported,
+            Unsupported(
+                "each combination has outputs of its own, which Argo gathers into a list; read outputs of a job without a matrix",
             ),
         ],
     ),

@@ -139,6 +139,17 @@ fn collect_kubernetes(pipeline: &Pipeline, job: &Job, uses: &mut Vec<(Construct,
             uses.push((Construct::ArtifactExpire, artifact.origin));
         }
     }
+    for expression in job.expressions() {
+        expression.visit(&mut |expr| {
+            if let ExprKind::Context(Context::JobOutput { job: producer, .. }) = &expr.kind
+                && pipeline
+                    .job(producer)
+                    .is_some_and(|producer| producer.matrix.is_some())
+            {
+                uses.push((Construct::MatrixOutputs, expr.origin));
+            }
+        });
+    }
     for need in &job.artifacts_from {
         if pipeline
             .job(&need.job)
