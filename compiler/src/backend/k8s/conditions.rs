@@ -2,8 +2,9 @@
 //!
 //! `depends` says which results of the needed tasks let the task be
 //! considered: by default every needed job succeeded (`a.Succeeded`; a job
-//! with `allow_failure` may also have failed). A condition with a status
-//! predicate is decided by `when` instead, once every needed task is done.
+//! with `allow_failure` always does, its failure is caught inside its
+//! task). A condition with a status predicate is decided by `when`
+//! instead, once every needed task is done.
 //!
 //! `when` is an Argo expression tag (`{{= … }}`), evaluated by Argo with
 //! the workflow parameters as variables: a branch name or a manual input
@@ -39,8 +40,6 @@ pub fn task_condition(pipeline: &Pipeline, job: &Job) -> (Option<String>, Option
                 format!(
                     "({task}.Succeeded || {task}.Failed || {task}.Errored || {task}.Skipped || {task}.Omitted)"
                 )
-            } else if needed.allow_failure {
-                format!("({task}.Succeeded || {task}.Failed)")
             } else {
                 format!("{task}.Succeeded")
             }
@@ -242,14 +241,7 @@ impl Translator<'_> {
                     .needs
                     .iter()
                     .filter_map(|need| self.pipeline.job(&need.job))
-                    .map(|needed| {
-                        let status = task_status(needed);
-                        if needed.allow_failure {
-                            format!("{status} in ['Succeeded', 'Failed']")
-                        } else {
-                            format!("{status} == 'Succeeded'")
-                        }
-                    })
+                    .map(|needed| format!("{} == 'Succeeded'", task_status(needed)))
                     .collect();
                 joined(checks, " && ", Level::And, "true")
             }

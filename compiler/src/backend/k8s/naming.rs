@@ -169,6 +169,31 @@ pub fn matrix_template(job: &Job) -> String {
     format!("{}-matrix", job_template(job))
 }
 
+/// With `allow_failure`, the template that runs the job in a step that
+/// may fail.
+pub fn may_fail_template(job: &Job) -> String {
+    format!("{}-may-fail", job_template(job))
+}
+
+/// The template a job's DAG task calls: the matrix template, else the
+/// may-fail template, else the job's own.
+pub fn task_template(job: &Job) -> String {
+    if has_matrix_template(job) {
+        matrix_template(job)
+    } else {
+        combination_template(job)
+    }
+}
+
+/// The template one combination of the job runs.
+pub fn combination_template(job: &Job) -> String {
+    if job.allow_failure {
+        may_fail_template(job)
+    } else {
+        job_template(job)
+    }
+}
+
 /// Every template name a job gives the workflow, for collision checks.
 pub fn job_templates(job: &Job) -> Vec<String> {
     let mut names = vec![job_template(job)];
@@ -190,6 +215,9 @@ pub fn job_templates(job: &Job) -> Vec<String> {
     }
     if has_matrix_template(job) {
         names.push(matrix_template(job));
+    }
+    if job.allow_failure {
+        names.push(may_fail_template(job));
     }
     names
 }

@@ -97,7 +97,7 @@ fn wrapper(job: &Job, values: &Values<'_>, inputs: &JobInputs, runs_script: bool
     let mut template = named(&naming::job_template(job));
     template.insert_some("inputs", inputs.inputs(None, false));
     if runs_script {
-        template.insert_some("outputs", forwarded_outputs(job));
+        template.insert_some("outputs", forwarded_outputs(job, "script", false));
     }
     if let Some(concurrency) = &job.concurrency {
         template.insert("synchronization", mutex(&values.argo(&concurrency.group)));
@@ -106,9 +106,9 @@ fn wrapper(job: &Job, values: &Values<'_>, inputs: &JobInputs, runs_script: bool
     template
 }
 
-/// The outputs of a wrapper: those of its script step, for the tasks
-/// that read them.
-fn forwarded_outputs(job: &Job) -> Option<Yaml> {
+/// The outputs of a wrapper: those of its step `step`, for the tasks
+/// that read them (optional when the step may have failed).
+fn forwarded_outputs(job: &Job, step: &str, optional: bool) -> Option<Yaml> {
     let parameters: Vec<Yaml> = job
         .outputs
         .iter()
@@ -117,10 +117,13 @@ fn forwarded_outputs(job: &Job) -> Option<Yaml> {
             from.insert(
                 "parameter",
                 Yaml::str(format!(
-                    "{{{{steps.script.outputs.parameters.{}}}}}",
+                    "{{{{steps.{step}.outputs.parameters.{}}}}}",
                     output.name
                 )),
             );
+            if optional {
+                from.insert("default", Yaml::str(""));
+            }
             let mut parameter = named(&output.name);
             parameter.insert("valueFrom", from);
             parameter
@@ -134,9 +137,9 @@ fn forwarded_outputs(job: &Job) -> Option<Yaml> {
                 let name = artifact_name(&artifact.name, index);
                 let mut entry = artifact_from(
                     &name,
-                    &format!("{{{{steps.script.outputs.artifacts.{name}}}}}"),
+                    &format!("{{{{steps.{step}.outputs.artifacts.{name}}}}}"),
                 );
-                if artifact.when != ArtifactWhen::Success {
+                if optional || artifact.when != ArtifactWhen::Success {
                     entry.insert("optional", Yaml::Bool(true));
                 }
                 entry
@@ -144,6 +147,25 @@ fn forwarded_outputs(job: &Job) -> Option<Yaml> {
         })
         .collect();
     arguments(parameters, artifacts)
+}
+
+/// `allow_failure`: a `steps` template running the job in a step that may
+/// fail, so that the task succeeds and the run does not fail for it. (Argo
+/// refuses `continueOn` on DAG tasks that use `depends`.)
+pub fn may_fail_template(pipeline: &Pipeline, job: &Job) -> Yaml {
+    let inputs = JobInputs::of(pipeline, job);
+    let mut step = named("job");
+    step.insert("template", Yaml::str(naming::job_template(job)));
+    step.insert_some("arguments", inputs.forward(false));
+    let mut continue_on = Yaml::map();
+    continue_on.insert("failed", Yaml::Bool(true));
+    continue_on.insert("error", Yaml::Bool(true));
+    step.insert("continueOn", continue_on);
+    let mut template = named(&naming::may_fail_template(job));
+    template.insert_some("inputs", inputs.inputs(None, false));
+    template.insert_some("outputs", forwarded_outputs(job, "job", true));
+    template.insert("steps", Yaml::Seq(vec![Yaml::Seq(vec![step])]));
+    template
 }
 
 /// A `synchronization` holding one mutex.

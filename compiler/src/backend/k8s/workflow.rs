@@ -96,6 +96,9 @@ fn spec(pipeline: &Pipeline) -> Yaml {
         if naming::has_matrix_template(job) {
             all.push(matrix_template(pipeline, job));
         }
+        if job.allow_failure {
+            all.push(templates::may_fail_template(pipeline, job));
+        }
         all.extend(templates::job_templates(pipeline, job));
     }
     if !pipeline.notifications.is_empty() {
@@ -218,14 +221,7 @@ fn task(pipeline: &Pipeline, job: &Job) -> Yaml {
     let inputs = JobInputs::of(pipeline, job);
     let mut task = named(&naming::job_template(job));
     let through_matrix_template = naming::has_matrix_template(job);
-    task.insert(
-        "template",
-        Yaml::str(if through_matrix_template {
-            naming::matrix_template(job)
-        } else {
-            naming::job_template(job)
-        }),
-    );
+    task.insert("template", Yaml::str(naming::task_template(job)));
     let (depends, when) = conditions::task_condition(pipeline, job);
     task.insert_some("depends", depends.map(Yaml::Str));
     task.insert_some("when", when.map(Yaml::Str));
@@ -261,11 +257,6 @@ fn task(pipeline: &Pipeline, job: &Job) -> Yaml {
     if !through_matrix_template && let Some(items) = matrix_items(job) {
         task.insert("withItems", items);
     }
-    if job.allow_failure {
-        let mut continue_on = Yaml::map();
-        continue_on.insert("failed", Yaml::Bool(true));
-        task.insert("continueOn", continue_on);
-    }
     task
 }
 
@@ -300,7 +291,7 @@ fn matrix_items(job: &Job) -> Option<Yaml> {
 fn matrix_template(pipeline: &Pipeline, job: &Job) -> Yaml {
     let inputs = JobInputs::of(pipeline, job);
     let mut step = named("combination");
-    step.insert("template", Yaml::str(naming::job_template(job)));
+    step.insert("template", Yaml::str(naming::combination_template(job)));
     step.insert_some("arguments", inputs.forward(true));
     step.insert_some("withItems", matrix_items(job));
     let mut template = named(&naming::matrix_template(job));
