@@ -69,6 +69,18 @@ pub fn check_kubernetes(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
                 let head = Origin::new(job.origin.source, keyword(job.origin.span, "job"));
                 templates.push((name, head, owner));
             }
+            let task = naming::job_template(job);
+            if task.starts_with(|character: char| character.is_ascii_digit()) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidKubernetesName,
+                        format!("job `{}` would be the Argo task `{task}`, which starts with a digit", job.name),
+                        Label::new(job.origin.source, keyword(job.origin.span, "job"), "this job"),
+                    )
+                    .with_note("Argo refuses task names that start with a digit in a DAG with dependencies")
+                    .with_help("start the job's name with a letter"),
+                );
+            }
             for service in &job.services {
                 if !crate::check::deploys::is_dns_label(&service.name) {
                     diagnostics.push(

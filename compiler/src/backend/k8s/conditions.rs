@@ -51,6 +51,7 @@ pub fn task_condition(pipeline: &Pipeline, job: &Job) -> (Option<String>, Option
             values: Values::new(pipeline, Some(job)),
             pipeline,
             job,
+            env_depth: std::cell::Cell::new(0),
         };
         format!("{{{{= {} }}}}", translator.expression(condition))
     });
@@ -85,7 +86,12 @@ struct Translator<'a> {
     values: Values<'a>,
     pipeline: &'a Pipeline,
     job: &'a Job,
+    /// How many `env.X` values are being translated inside each other.
+    env_depth: std::cell::Cell<u32>,
 }
+
+/// How deep `env.X` values are followed into each other.
+const MAX_ENV_DEPTH: u32 = 8;
 
 impl Translator<'_> {
     fn expression(&self, expr: &Expr) -> String {
@@ -210,15 +216,17 @@ impl Translator<'_> {
                 member(&crate::backend::names::dns_label(job)),
                 member(output)
             ),
-            // A variable of the pipeline or the job is known when pipec
-            // runs, unless it holds runtime parts of its own.
-            Context::Env(name) => self.values.env_value(name).map_or_else(
-                || "''".to_owned(),
-                |value| match &value.kind {
-                    ExprKind::String(text) => literal(text),
-                    _ => literal(&self.values.argo(value)),
-                },
-            ),
+            // A variable of the pipeline or the job: its value, read as an
+            // expression of its own (a few levels deep, in case of a cycle).
+            Context::Env(name) => match self.values.env_value(name) {
+                Some(value) if self.env_depth.get() < MAX_ENV_DEPTH => {
+                    self.env_depth.set(self.env_depth.get() + 1);
+                    let text = self.at(value, Level::Atom);
+                    self.env_depth.set(self.env_depth.get() - 1);
+                    text
+                }
+                _ => "''".to_owned(),
+            },
             // The capability table rejects the rest in job conditions.
             _ => "''".to_owned(),
         }

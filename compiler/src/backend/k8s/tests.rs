@@ -308,3 +308,57 @@ fn conditions_read_parameters_as_values_and_scripts_read_variables() {
     assert!(script.contains("make ${GIT_SHA}"));
     assert!(script.contains("grep -Eq '^release/[^/]*$'"), "{script}");
 }
+
+/// Every template a task or a step calls is defined, no DAG task mixes
+/// `depends` with `continueOn` (Argo refuses it), and every parameter a
+/// template reads is one of its inputs.
+#[test]
+fn every_template_called_is_defined_and_reads_only_its_inputs() {
+    let text = include_str!("../../../../tests/corpus/workflow-features.pipe");
+    let files = build(text, &[Target::K8s]);
+    let documents = documents(&files, "k8s/workflows/features.yaml");
+    let templates = documents[1]["spec"]["templates"]
+        .as_vec()
+        .cloned()
+        .unwrap_or_default();
+    let names: Vec<&str> = templates
+        .iter()
+        .filter_map(|template| template["name"].as_str())
+        .collect();
+    let mut calls: Vec<&Parsed> = Vec::new();
+    for template in &templates {
+        for task in template["dag"]["tasks"].as_vec().into_iter().flatten() {
+            assert!(
+                task["depends"].is_badvalue() || task["continueOn"].is_badvalue(),
+                "{task:?}"
+            );
+            calls.push(task);
+        }
+        for group in template["steps"].as_vec().into_iter().flatten() {
+            calls.extend(group.as_vec().into_iter().flatten());
+        }
+        let text = format!("{:?}", template["script"]);
+        let inputs: Vec<&str> = template["inputs"]["parameters"]
+            .as_vec()
+            .into_iter()
+            .flatten()
+            .filter_map(|parameter| parameter["name"].as_str())
+            .collect();
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find("{{inputs.parameters.") {
+            let after = &rest[start + "{{inputs.parameters.".len()..];
+            let end = after.find("}}").unwrap_or(after.len());
+            assert!(
+                inputs.contains(&&after[..end]),
+                "`{}` is no input of {:?}",
+                &after[..end],
+                template["name"]
+            );
+            rest = &after[end..];
+        }
+    }
+    for call in calls {
+        let called = call["template"].as_str().unwrap_or_default();
+        assert!(names.contains(&called), "no template `{called}`");
+    }
+}
