@@ -58,6 +58,11 @@ fn corpus_gitlab_pipelines() {
     snapshot_target(Target::Gitlab);
 }
 
+#[test]
+fn corpus_k8s_manifests() {
+    snapshot_target(Target::K8s);
+}
+
 /// Every `.pipe` file the validators should see: each example project and
 /// each corpus case.
 fn buildable_inputs() -> Vec<PathBuf> {
@@ -97,7 +102,7 @@ fn generated_output_passes_the_external_validators() {
     // written to a tree of their own and named one by one with `--gitlab`.
     let gitlab_out = out.join("gitlab");
     let other_out = out.join("other");
-    let targets = [Target::Github, Target::Gitlab];
+    let targets = [Target::Github, Target::Gitlab, Target::K8s];
     let mut gitlab_files: Vec<PathBuf> = Vec::new();
     for path in buildable_inputs() {
         let case = format!(

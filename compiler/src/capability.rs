@@ -109,6 +109,22 @@ pub enum Construct {
     CheckoutOptions,
     /// `approval { wait = … }`.
     ApprovalWait,
+    /// `matrix.X` in a job's `if`.
+    MatrixInJobCondition,
+    /// `vars.X` in a job's `if`, image, runner or concurrency group.
+    VarsOutsidePods,
+    /// A `k8s { … }` block inside a step.
+    StepEscape,
+    /// An artifact path with `*`, `?` or `[`.
+    ArtifactWildcard,
+    /// `artifacts_from` naming a job with a matrix.
+    MatrixArtifacts,
+    /// A cache path relative to the workspace.
+    WorkspaceCache,
+    /// An artifact's `expire`.
+    ArtifactExpire,
+    /// `jobs.X.outputs.Y` of a job X with a matrix.
+    MatrixOutputs,
 }
 
 use Support::{Emulated, Supported, Unsupported};
@@ -228,7 +244,9 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
             Emulated(
                 "the job runs `when: manual` on a protected environment; pipec prints what to configure",
             ),
-            Supported,
+            Emulated(
+                "a `suspend` step before the job: whoever may resume the workflow approves; Argo does not count reviewers",
+            ),
         ],
     ),
     (
@@ -255,7 +273,7 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
         [
             Supported,
             Emulated("the group becomes a `resource_group`; runs queue instead of cancelling"),
-            Emulated("the group becomes a workflow mutex"),
+            Emulated("the group becomes a workflow mutex; runs queue instead of cancelling"),
         ],
     ),
     (
@@ -406,6 +424,30 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
         ],
     ),
     (
+        Construct::MatrixInJobCondition,
+        "a matrix value in a job `if`",
+        [
+            Unsupported(
+                "GitHub decides a job's `if` before it expands the matrix; put the condition in a step's `if`",
+            ),
+            Supported,
+            Unsupported(
+                "a job's condition becomes one `when` for the task of every combination; put the condition in a step's `if`",
+            ),
+        ],
+    ),
+    (
+        Construct::VarsOutsidePods,
+        "`vars` in a job's `if`, `image`, `runner` or concurrency group",
+        [
+            Supported,
+            Supported,
+            Unsupported(
+                "`vars` reach a pod through its environment from the pipeline's ConfigMap, which Argo does not read for conditions and pod settings; use `vars` in `env` and scripts",
+            ),
+        ],
+    ),
+    (
         Construct::CancelledStatus,
         "`cancelled()`",
         [
@@ -413,7 +455,9 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
             Unsupported(
                 "a cancelled GitLab pipeline starts no more jobs; use `always()` or `failure()`",
             ),
-            Supported,
+            Unsupported(
+                "a stopped Argo workflow runs only its exit handler, which sees the run as failed; use `failure()`",
+            ),
         ],
     ),
     (
@@ -536,6 +580,72 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
             Supported,
             Emulated("the job sleeps for `wait` once it is approved and started"),
             Supported,
+        ],
+    ),
+    (
+        Construct::StepEscape,
+        "a step's `k8s` block",
+        [
+            Supported,
+            Supported,
+            Unsupported(
+                "a job's steps run as one script in one container; put the keys in the job's `k8s` block",
+            ),
+        ],
+    ),
+    (
+        Construct::ArtifactWildcard,
+        "an artifact path with wildcards",
+        [
+            Supported,
+            Supported,
+            Unsupported(
+                "an Argo artifact is one file or directory; name the directory that holds the files",
+            ),
+        ],
+    ),
+    (
+        Construct::MatrixArtifacts,
+        "`artifacts_from` a job with a matrix",
+        [
+            Supported,
+            Supported,
+            Unsupported(
+                "each combination keeps its own artifacts and no Argo task can take them all; collect them in a job without a matrix",
+            ),
+        ],
+    ),
+    (
+        Construct::WorkspaceCache,
+        "a cache path inside the workspace",
+        [
+            Supported,
+            Supported,
+            Emulated(
+                "mounted from the cache's claim under `/pipe-cache/` and linked into the workspace after the checkout",
+            ),
+        ],
+    ),
+    (
+        Construct::MatrixOutputs,
+        "an output of a job with a matrix",
+        [
+            Supported,
+            Supported,
+            Unsupported(
+                "each combination has outputs of its own, which Argo gathers into a list; read outputs of a job without a matrix",
+            ),
+        ],
+    ),
+    (
+        Construct::ArtifactExpire,
+        "an artifact `expire`",
+        [
+            Supported,
+            Supported,
+            Emulated(
+                "kept as long as the cluster's artifact repository keeps them: give the repository a lifecycle rule",
+            ),
         ],
     ),
 ];

@@ -59,11 +59,24 @@ pub fn check_for(
             .get(module.source)
             .map_or("", |file| file.text.as_str());
         diagnostics.extend(check::check_file(&module.parsed.file, text, module.source));
+        // A file that does not parse may hold half an escape block.
+        if !module.parsed.diagnostics.iter().any(Diagnostic::is_error) {
+            check::escapes::check_escapes(
+                &module.parsed.file.items,
+                module.source,
+                &mut diagnostics,
+            );
+        }
     }
     resolve::check_template_references(&program, &mut diagnostics);
     let project = lower::lower_program(&program, sources, &mut diagnostics);
     check::targets::check_targets(&project, targets, &mut diagnostics);
     check::reachability::check_reachability(&project, &mut diagnostics);
+    // The deploy manifests are applied by every target's deploy jobs.
+    check::deploys::check_deploys(&project, &mut diagnostics);
+    if targets.contains(&backend::Target::K8s) {
+        check::kubernetes::check_kubernetes(&project, &mut diagnostics);
+    }
     diagnostic::sort(&mut diagnostics);
     diagnostic::dedup(&mut diagnostics);
     CheckResult {

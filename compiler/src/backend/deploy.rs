@@ -60,13 +60,14 @@ pub fn deploy_commands(
             ));
         }
         Strategy::Canary { .. } | Strategy::BlueGreen { .. } => {
-            let promote = matches!(
-                deploy.strategy,
+            let promote = match deploy.strategy {
                 Strategy::BlueGreen {
                     auto_promote: false,
+                    preview_duration,
                     ..
-                }
-            );
+                } => Some(preview_duration.map_or(0, |milliseconds| milliseconds.div_ceil(1000))),
+                _ => None,
+            };
             script.push_str(&rollout_wait(&name, &namespace, timeout_seconds, promote));
         }
     }
@@ -75,14 +76,19 @@ pub fn deploy_commands(
 
 /// Waits for an Argo Rollout to become healthy, failing when it is
 /// degraded (aborted by its analysis). A blue-green rollout that waits for
-/// promotion is promoted: the job's environment approval is the gate.
-fn rollout_wait(name: &str, namespace: &str, timeout_seconds: u64, promote: bool) -> String {
-    let promote_line = if promote {
-        format!(
-            "    Paused) kubectl patch rollout {name} --namespace {namespace} --type merge --subresource status --patch '{{\"status\":{{\"pauseConditions\":null}}}}' ;;\n"
-        )
-    } else {
-        String::new()
+/// promotion (`promote` is its preview time in seconds) is promoted once
+/// the preview has run that long: the job's environment approval is the
+/// gate.
+fn rollout_wait(name: &str, namespace: &str, timeout_seconds: u64, promote: Option<u64>) -> String {
+    let patch = format!(
+        "kubectl patch rollout {name} --namespace {namespace} --type merge --subresource status --patch '{{\"status\":{{\"pauseConditions\":null}}}}'"
+    );
+    let promote_line = match promote {
+        None => String::new(),
+        Some(0) => format!("    Paused) {patch} ;;\n"),
+        Some(preview) => format!(
+            "    Paused) if [ -z \"${{promoted:-}}\" ]; then sleep {preview}; {patch}; promoted=1; fi ;;\n"
+        ),
     };
     format!(
         "deadline=$(( $(date +%s) + {timeout_seconds} ))\nwhile [ \"$(date +%s)\" -lt \"$deadline\" ]; do\n  phase=\"$(kubectl get rollout {name} --namespace {namespace} -o jsonpath='{{.status.phase}}')\"\n  case \"$phase\" in\n    Healthy) echo \"rollout {name} is healthy\"; exit 0 ;;\n    Degraded) echo \"rollout {name} was aborted and rolled back\" >&2; exit 1 ;;\n{promote_line}  esac\n  sleep 10\ndone\necho \"rollout {name} did not finish in {timeout_seconds}s\" >&2\nexit 1\n"

@@ -10,7 +10,10 @@ pub mod deploy;
 pub mod escape;
 pub mod github;
 pub mod gitlab;
+pub mod k8s;
 pub mod names;
+pub mod notify;
+pub mod shell;
 pub mod yaml;
 
 use std::fmt;
@@ -83,7 +86,7 @@ pub fn generate(project: &Project, target: Target, context: &BuildContext) -> Ge
     match target {
         Target::Github => github::generate(project, context),
         Target::Gitlab => gitlab::generate(project, context),
-        Target::K8s => Generated::default(),
+        Target::K8s => k8s::generate(project, context),
     }
 }
 

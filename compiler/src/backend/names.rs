@@ -78,32 +78,63 @@ pub fn namespace_of(job: &Job, deploy: &Deploy) -> String {
 /// runtime part as a `${NAME}` placeholder, and the runtime values the
 /// placeholders stand for (which the deploy step exports before applying).
 pub fn image_template(image: &Expr) -> (String, Vec<(String, Expr)>) {
-    match &image.kind {
-        ExprKind::String(text) => (text.clone(), Vec::new()),
+    let mut values = Vec::new();
+    let text = manifest_text(image, &mut values, &|_| String::new());
+    (text, values)
+}
+
+/// Every `${NAME}` placeholder of a deploy's manifest with the value it
+/// stands for: the image's, then those of the deploy's environment
+/// variables. The deploy step exports these before `envsubst`. Secrets are
+/// never placeholders: the manifest reads them from a Kubernetes Secret.
+pub fn deploy_placeholders(deploy: &Deploy) -> Vec<(String, Expr)> {
+    let mut values = Vec::new();
+    manifest_text(&deploy.image, &mut values, &|_| String::new());
+    for var in &deploy.env {
+        manifest_text(&var.value, &mut values, &|_| String::new());
+    }
+    values
+}
+
+/// A manifest value as text: literal parts as written, a secret part as
+/// `secret(name)` returns it, any other runtime part as a `${NAME}`
+/// placeholder added to `values` (once per name).
+pub fn manifest_text(
+    value: &Expr,
+    values: &mut Vec<(String, Expr)>,
+    secret: &dyn Fn(&str) -> String,
+) -> String {
+    let mut text = String::new();
+    let mut part = |expr: &Expr, text: &mut String| {
+        if let ExprKind::Context(Context::Secret(name)) = &expr.kind {
+            text.push_str(&secret(name));
+            return;
+        }
+        let name = match &expr.kind {
+            ExprKind::Context(context) => env_name(context),
+            _ => format!("PIPE_VALUE_{}", values.len() + 1),
+        };
+        text.push_str("${");
+        text.push_str(&name);
+        text.push('}');
+        if !values.iter().any(|(existing, _)| *existing == name) {
+            values.push((name, expr.clone()));
+        }
+    };
+    match &value.kind {
+        ExprKind::String(literal) => text.push_str(literal),
         ExprKind::Text(parts) => {
-            let mut text = String::new();
-            let mut values: Vec<(String, Expr)> = Vec::new();
-            for part in parts {
-                match part {
+            for piece in parts {
+                match piece {
                     TextPart::Literal(literal) => text.push_str(literal),
-                    TextPart::Expr(expr) => {
-                        let name = match &expr.kind {
-                            ExprKind::Context(context) => env_name(context),
-                            _ => format!("PIPE_VALUE_{}", values.len() + 1),
-                        };
-                        text.push_str("${");
-                        text.push_str(&name);
-                        text.push('}');
-                        if !values.iter().any(|(existing, _)| *existing == name) {
-                            values.push((name, expr.clone()));
-                        }
-                    }
+                    TextPart::Expr(expr) => part(expr, &mut text),
                 }
             }
-            (text, values)
         }
-        _ => (String::new(), Vec::new()),
+        ExprKind::Context(_) => part(value, &mut text),
+        _ => {}
     }
+    text
 }
 
 #[cfg(test)]

@@ -69,6 +69,23 @@ impl Yaml {
     }
 }
 
+/// A literal value of an escape block (`github { … }`, `k8s { … }`) as YAML.
+pub fn raw(value: &crate::ir::RawValue) -> Yaml {
+    use crate::ir::RawValue;
+    match value {
+        RawValue::String(text) => Yaml::str(text.clone()),
+        RawValue::Int(number) => Yaml::Int(*number),
+        RawValue::Bool(flag) => Yaml::Bool(*flag),
+        RawValue::List(items) => Yaml::Seq(items.iter().map(raw).collect()),
+        RawValue::Map(entries) => Yaml::Map(
+            entries
+                .iter()
+                .map(|(key, value)| (key.clone(), raw(value)))
+                .collect(),
+        ),
+    }
+}
+
 /// Writes `documents` as one YAML stream, separated by `---`, after a
 /// leading comment block (`header`, one `# ` line per line).
 pub fn render(header: &str, documents: &[Yaml]) -> String {

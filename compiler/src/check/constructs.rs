@@ -75,6 +75,10 @@ pub fn collect_pipeline(pipeline: &Pipeline, uses: &mut Vec<(Construct, Origin)>
             uses.push((Construct::ReservedJobName, job.origin));
         }
         collect_job(job, uses);
+        collect_kubernetes(pipeline, job, uses);
+    }
+    if let Some(concurrency) = &pipeline.concurrency {
+        collect_vars(&concurrency.group, uses);
     }
 }
 
@@ -332,4 +336,82 @@ fn cancelled_holds(expr: &Expr, positive: bool) -> bool {
             .any(|operand| cancelled_holds(operand, positive)),
         _ => false,
     }
+}
+
+/// The constructs whose support differs on Kubernetes (Argo Workflows).
+fn collect_kubernetes(pipeline: &Pipeline, job: &Job, uses: &mut Vec<(Construct, Origin)>) {
+    if let Some(condition) = &job.condition {
+        condition.visit(&mut |expr| match &expr.kind {
+            ExprKind::Context(Context::Matrix(_)) => {
+                uses.push((Construct::MatrixInJobCondition, expr.origin));
+            }
+            ExprKind::Status(Status::Cancelled) => {
+                uses.push((Construct::CancelledStatus, expr.origin));
+            }
+            _ => {}
+        });
+        collect_vars(condition, uses);
+    }
+    let pod_settings = job
+        .image
+        .iter()
+        .chain(&job.runner)
+        .chain(job.services.iter().map(|service| &service.image))
+        .chain(job.concurrency.iter().map(|concurrency| &concurrency.group));
+    for expression in pod_settings {
+        collect_vars(expression, uses);
+    }
+    for step in &job.steps {
+        if !step.escapes.k8s.is_empty() {
+            uses.push((Construct::StepEscape, step.origin));
+        }
+    }
+    for artifact in &job.artifacts {
+        if artifact
+            .paths
+            .iter()
+            .any(|path| path.contains(['*', '?', '[']))
+        {
+            uses.push((Construct::ArtifactWildcard, artifact.origin));
+        }
+        if artifact.expire.is_some() {
+            uses.push((Construct::ArtifactExpire, artifact.origin));
+        }
+    }
+    for expression in job.expressions() {
+        expression.visit(&mut |expr| {
+            if let ExprKind::Context(Context::JobOutput { job: producer, .. }) = &expr.kind
+                && pipeline
+                    .job(producer)
+                    .is_some_and(|producer| producer.matrix.is_some())
+            {
+                uses.push((Construct::MatrixOutputs, expr.origin));
+            }
+        });
+    }
+    for need in &job.artifacts_from {
+        if pipeline
+            .job(&need.job)
+            .is_some_and(|producer| producer.matrix.is_some())
+        {
+            uses.push((Construct::MatrixArtifacts, need.origin));
+        }
+    }
+    for cache in &job.caches {
+        if cache
+            .paths
+            .iter()
+            .any(|path| crate::backend::k8s::cache_location(path).is_none())
+        {
+            uses.push((Construct::WorkspaceCache, cache.origin));
+        }
+    }
+}
+
+fn collect_vars(expression: &crate::ir::Expr, uses: &mut Vec<(Construct, Origin)>) {
+    expression.visit(&mut |expr| {
+        if let ExprKind::Context(Context::Var(_)) = &expr.kind {
+            uses.push((Construct::VarsOutsidePods, expr.origin));
+        }
+    });
 }

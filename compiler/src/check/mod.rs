@@ -9,11 +9,14 @@
 
 mod conditions;
 mod constructs;
+pub mod deploys;
 mod env_references;
 mod environments;
+pub mod escapes;
 mod globs;
 mod graph;
 mod images;
+pub mod kubernetes;
 mod limits;
 mod literal_text;
 mod literal_types;

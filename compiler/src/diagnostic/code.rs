@@ -142,6 +142,16 @@ codes! {
     ValueOutOfRange = "E0334", Error, "value out of range";
     /// A construct that a requested target cannot express.
     UnsupportedOnTarget = "E0401", Error, "construct not supported by a target";
+    /// A deploy whose probe, Services or analysis have no port to use.
+    DeployPortMissing = "E0405", Error, "deploy ports do not agree";
+    /// A name derived for Kubernetes or Argo that they would reject.
+    InvalidKubernetesName = "E0406", Error, "invalid Kubernetes name";
+    /// Two things of a pipeline that would get the same Kubernetes name or file.
+    KubernetesNameCollision = "E0407", Error, "Kubernetes name collision";
+    /// A key of a `k8s { … }` block that the object it merges into does not have.
+    UnknownEscapeKey = "E0408", Error, "unknown key in a `k8s` block";
+    /// A rollout strategy Kubernetes or Argo Rollouts cannot carry out.
+    InvalidRolloutStrategy = "E0409", Error, "rollout strategy cannot progress";
     /// A declared secret that nothing uses.
     UnusedSecret = "W0101", Warning, "unused secret";
     /// An import that nothing in the file uses.
@@ -166,6 +176,10 @@ codes! {
     UnusedInput = "W0123", Warning, "unused input";
     /// A template that nothing in its file uses, in a file with a pipeline.
     UnusedTemplate = "W0124", Warning, "unused template";
+    /// A canary with rollback conditions that never pauses to measure them.
+    CanaryWithoutPause = "W0133", Warning, "canary never pauses for its rollback conditions";
+    /// A deploy in a job without an environment, bound for the `default` namespace.
+    DeployWithoutEnvironment = "W0134", Warning, "deploy without an environment";
 }
 
 impl fmt::Display for Code {

@@ -514,6 +514,8 @@ pub struct Deploy {
     /// The secret holding the kubeconfig the CI job deploys with; `None`
     /// uses the runner's own access to the cluster.
     pub kubeconfig: Option<String>,
+    /// `k8s { … }` inside the deploy: merged into the Deployment or Rollout.
+    pub escapes: Escapes,
     pub origin: Origin,
 }
 

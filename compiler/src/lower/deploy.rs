@@ -53,6 +53,7 @@ impl Lowerer<'_> {
             autoscale: None,
             resources: None,
             kubeconfig: None,
+            escapes: crate::ir::Escapes::default(),
             origin,
         };
         let mut has_image = false;
@@ -105,6 +106,9 @@ impl Lowerer<'_> {
                         }
                         "resources" => {
                             deploy.resources = Some(self.lower_resources(body, "resources", scope))
+                        }
+                        "github" | "gitlab" | "k8s" => {
+                            self.lower_escape(&mut deploy.escapes, block, scope)
                         }
                         _ => {}
                     }

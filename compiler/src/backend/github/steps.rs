@@ -402,7 +402,7 @@ fn deploy_steps(job: &Job, deploy: &Deploy, inputs: &Inputs<'_>, out: &mut Vec<Y
     if !out.iter().any(|step| step == &setup) {
         out.push(setup);
     }
-    let (_, placeholders) = names::image_template(&deploy.image);
+    let placeholders = names::deploy_placeholders(deploy);
     let mut env = Yaml::map();
     for (name, value) in &placeholders {
         env.insert(name.clone(), Yaml::str(expr::text(value, inputs)));
@@ -455,12 +455,7 @@ pub fn slack_step(pipeline: &Pipeline, notification: &Notification) -> Yaml {
     let mut step = Yaml::map();
     step.insert("name", Yaml::str("Notify Slack"));
     step.insert("env", env);
-    step.insert(
-        "run",
-        Yaml::str(
-            "payload=$(jq -n --arg text \"$SLACK_TEXT\" --arg channel \"$SLACK_CHANNEL\" \\\n  '{text: $text} + (if $channel == \"\" then {} else {channel: $channel} end)')\ncurl -fsS --retry 3 -X POST -H 'Content-Type: application/json' --data \"$payload\" \"$SLACK_WEBHOOK_URL\"\n",
-        ),
-    );
+    step.insert("run", Yaml::str(crate::backend::notify::SLACK_SCRIPT));
     step
 }
 

@@ -1,0 +1,123 @@
+//! Canary and blue-green deploys → an Argo Rollouts `Rollout`.
+//!
+//! A canary shifts traffic in the deploy's steps (`setWeight`, with a
+//! `pause` between them) and, when it has rollback conditions, runs their
+//! `AnalysisTemplate` in the background from the first step on: a failed
+//! measurement aborts the rollout, which scales the canary away. Without a
+//! traffic router the weight is approximated by the share of pods. A
+//! blue-green deploy brings the new version up behind the preview Service
+//! and switches the active Service to it when promoted: by itself after
+//! `preview_duration` with `auto_promote`, otherwise by the deploy step,
+//! which runs after the environment's approval.
+
+use crate::backend::k8s::manifests::{object, pod_template, replicas, selector, whole};
+use crate::backend::k8s::naming;
+use crate::backend::names::namespace_of;
+use crate::backend::yaml::Yaml;
+use crate::ir::{Deploy, Job, Pipeline, Strategy};
+
+pub fn rollout(pipeline: &Pipeline, job: &Job, deploy: &Deploy) -> Yaml {
+    let mut spec = Yaml::map();
+    spec.insert_some("replicas", replicas(deploy));
+    spec.insert("selector", selector(deploy));
+    spec.insert("template", pod_template(pipeline, deploy));
+    spec.insert("strategy", strategy(job, deploy));
+    object(
+        job,
+        deploy,
+        "argoproj.io/v1alpha1",
+        "Rollout",
+        &naming::deploy_name(deploy),
+        spec,
+    )
+}
+
+fn strategy(job: &Job, deploy: &Deploy) -> Yaml {
+    let mut strategy = Yaml::map();
+    match &deploy.strategy {
+        Strategy::Canary {
+            steps,
+            pause,
+            rollback,
+        } => {
+            let mut canary = Yaml::map();
+            if !rollback.is_empty() && deploy.port.is_some() {
+                canary.insert("canaryService", Yaml::str(naming::canary_service(deploy)));
+            }
+            canary.insert("steps", Yaml::Seq(canary_steps(steps, *pause)));
+            if !rollback.is_empty() {
+                canary.insert("analysis", background_analysis(job, deploy));
+            }
+            strategy.insert("canary", canary);
+        }
+        Strategy::BlueGreen {
+            preview_duration,
+            auto_promote,
+            scale_down_delay,
+        } => {
+            let mut blue_green = Yaml::map();
+            blue_green.insert("activeService", Yaml::str(naming::deploy_name(deploy)));
+            blue_green.insert("previewService", Yaml::str(naming::preview_service(deploy)));
+            blue_green.insert("autoPromotionEnabled", Yaml::Bool(*auto_promote));
+            if *auto_promote && let Some(preview) = preview_duration {
+                blue_green.insert("autoPromotionSeconds", Yaml::Int(seconds(*preview)));
+            }
+            if let Some(delay) = scale_down_delay {
+                blue_green.insert("scaleDownDelaySeconds", Yaml::Int(seconds(*delay)));
+            }
+            strategy.insert("blueGreen", blue_green);
+        }
+        Strategy::Rolling { .. } => {}
+    }
+    strategy
+}
+
+fn seconds(milliseconds: u64) -> i64 {
+    i64::try_from(milliseconds.div_ceil(1000)).unwrap_or(i64::MAX)
+}
+
+/// `setWeight` for each weight below 100 (the rollout takes all traffic
+/// once the steps are done), each followed by the pause.
+pub fn canary_steps(weights: &[f64], pause: Option<u64>) -> Vec<Yaml> {
+    let mut steps = Vec::new();
+    for weight in weights {
+        let weight = whole(*weight);
+        if weight >= 100 {
+            continue;
+        }
+        let mut step = Yaml::map();
+        step.insert("setWeight", Yaml::Int(weight));
+        steps.push(step);
+        if let Some(pause) = pause {
+            let mut duration = Yaml::map();
+            duration.insert("duration", Yaml::str(format!("{}s", seconds(pause))));
+            let mut step = Yaml::map();
+            step.insert("pause", duration);
+            steps.push(step);
+        }
+    }
+    steps
+}
+
+/// The rollback conditions, measured from the first step to the end.
+fn background_analysis(job: &Job, deploy: &Deploy) -> Yaml {
+    let mut template = Yaml::map();
+    template.insert("templateName", Yaml::str(naming::analysis_template(deploy)));
+    let argument = |name: &str, value: String| {
+        let mut entry = Yaml::map();
+        entry.insert("name", Yaml::str(name));
+        entry.insert("value", Yaml::str(value));
+        entry
+    };
+    let mut analysis = Yaml::map();
+    analysis.insert("templates", Yaml::Seq(vec![template]));
+    analysis.insert("startingStep", Yaml::Int(1));
+    analysis.insert(
+        "args",
+        Yaml::Seq(vec![
+            argument("service", naming::canary_service(deploy)),
+            argument("namespace", namespace_of(job, deploy)),
+        ]),
+    );
+    analysis
+}

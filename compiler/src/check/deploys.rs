@@ -1,0 +1,370 @@
+//! Phase 3 check on the IR: every `deploy` can become manifests that
+//! Kubernetes and Argo Rollouts accept and that agree with each other.
+//! These manifests are what the deploy jobs of every target apply, so the
+//! checks hold whichever targets are built.
+//!
+//! - the probe, the Services and a canary's analysis have a port (E0405);
+//! - the derived object names are valid Kubernetes names (E0406);
+//! - no two deploys write one file or one object differently (E0407);
+//! - the strategy can progress: a rolling update may add or remove a pod,
+//!   weights are whole percents (E0409);
+//! - a canary with rollback conditions pauses to measure them (W0133);
+//! - a deploy names its environment or namespace (W0134).
+
+use crate::backend::k8s::naming;
+use crate::backend::names::{environment_of, manifest_path, namespace_of};
+use crate::diagnostic::{Code, Diagnostic, Label};
+use crate::ir::{Amount, Deploy, Health, Job, Origin, Pipeline, Project, Strategy};
+use crate::span::Span;
+
+/// Kubernetes' longest label, and so the longest object name pipec writes.
+pub const MAX_NAME: usize = 63;
+
+pub fn check_deploys(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
+    let mut written: Vec<Written<'_>> = Vec::new();
+    for pipeline in &project.pipelines {
+        for job in &pipeline.jobs {
+            for deploy in &job.deploys {
+                check_ports(deploy, diagnostics);
+                check_names(deploy, diagnostics);
+                check_strategy(deploy, diagnostics);
+                check_environment(job, deploy, diagnostics);
+                check_collisions(pipeline, job, deploy, &written, diagnostics);
+                written.push(Written {
+                    pipeline,
+                    job,
+                    deploy,
+                });
+            }
+        }
+    }
+}
+
+/// A deploy already seen, to compare later ones with.
+struct Written<'a> {
+    pipeline: &'a Pipeline,
+    job: &'a Job,
+    deploy: &'a Deploy,
+}
+
+/// A label on the `deploy` keyword that starts the block (the block itself
+/// would cover many lines).
+fn label(origin: Origin, message: impl Into<String>) -> Label {
+    Label::new(origin.source, keyword(origin.span, "deploy"), message)
+}
+
+/// The part of a block's span that holds its keyword.
+pub fn keyword(span: Span, keyword: &str) -> Span {
+    let length = u32::try_from(keyword.len()).unwrap_or(0);
+    Span {
+        start: span.start,
+        end: span.end.min(span.start.saturating_add(length)),
+    }
+}
+
+fn check_ports(deploy: &Deploy, diagnostics: &mut Vec<Diagnostic>) {
+    if deploy.port.is_some() {
+        return;
+    }
+    let service = &deploy.service;
+    let probe_without_port = match &deploy.health {
+        Some(Health::Http { port: None, .. } | Health::Tcp { port: None }) => true,
+        Some(_) | None => false,
+    };
+    if probe_without_port {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::DeployPortMissing,
+                format!("the health probe of deploy `{service}` has no port"),
+                label(deploy.origin, "no `port` in the deploy or in its probe"),
+            )
+            .with_help("add `port = 8000` to the deploy, or give the probe its own: `http(\"/health\", port = 8081)`"),
+        );
+    }
+    let needs_services = match &deploy.strategy {
+        Strategy::BlueGreen { .. } => Some("its active and preview Services forward to that port"),
+        Strategy::Canary { rollback, .. } if !rollback.is_empty() => {
+            Some("its rollback conditions measure the requests its canary Service receives")
+        }
+        _ => None,
+    };
+    if let Some(reason) = needs_services {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::DeployPortMissing,
+                format!("deploy `{service}` needs a `port`"),
+                label(deploy.origin, "no `port` here"),
+            )
+            .with_note(format!("the strategy's Services need one: {reason}"))
+            .with_help("add the port the service listens on: `port = 8000`"),
+        );
+    }
+}
+
+/// Whether `name` is a DNS-1123 label: lower-case letters, digits and
+/// `-`, starting and ending with a letter or digit, at most 63 long.
+pub fn is_dns_label(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_NAME
+        && name.chars().all(|character| {
+            character.is_ascii_lowercase() || character.is_ascii_digit() || character == '-'
+        })
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
+fn check_names(deploy: &Deploy, diagnostics: &mut Vec<Diagnostic>) {
+    let name = naming::deploy_name(deploy);
+    if !name.starts_with(|character: char| character.is_ascii_lowercase()) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidKubernetesName,
+                format!(
+                    "deploy `{}` would be named `{name}`, which does not start with a letter",
+                    deploy.service
+                ),
+                label(deploy.origin, "the name of its Deployment and Service"),
+            )
+            .with_note("a Service's name must start with a letter (DNS-1035)")
+            .with_help("start the service's name with a letter"),
+        );
+    }
+    let mut longest = name.clone();
+    for derived in [
+        naming::preview_service(deploy),
+        naming::canary_service(deploy),
+        naming::analysis_template(deploy),
+    ] {
+        if derived.len() > longest.len() {
+            longest = derived;
+        }
+    }
+    if deploy.service.len() > MAX_NAME || longest.len() > MAX_NAME {
+        let limit = MAX_NAME - (longest.len() - name.len());
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidKubernetesName,
+                format!(
+                    "the name of deploy `{}` is too long for Kubernetes",
+                    deploy.service
+                ),
+                label(
+                    deploy.origin,
+                    format!("objects are named after it, such as `{longest}`"),
+                ),
+            )
+            .with_note(format!(
+                "Kubernetes names are at most {MAX_NAME} characters"
+            ))
+            .with_help(format!(
+                "shorten the service's name to at most {limit} characters"
+            )),
+        );
+    }
+    if let Some(namespace) = &deploy.namespace
+        && !is_dns_label(namespace)
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidKubernetesName,
+                format!("namespace `{namespace}` is not a valid Kubernetes name"),
+                label(deploy.origin, "the deploy's `namespace`"),
+            )
+            .with_help(format!(
+                "use lower-case letters, digits and `-`, at most {MAX_NAME} characters: `{}`",
+                crate::backend::names::dns_label(namespace)
+            )),
+        );
+    }
+}
+
+fn check_strategy(deploy: &Deploy, diagnostics: &mut Vec<Diagnostic>) {
+    let fraction = |percent: f64| percent.fract() != 0.0;
+    match &deploy.strategy {
+        Strategy::Rolling {
+            max_surge,
+            max_unavailable,
+        } => {
+            let zero = |amount: &Amount| match amount {
+                Amount::Count(count) => *count == 0,
+                Amount::Percent(percent) => *percent == 0.0,
+            };
+            if zero(max_surge) && zero(max_unavailable) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidRolloutStrategy,
+                        format!(
+                            "the rolling update of deploy `{}` can never replace a pod",
+                            deploy.service
+                        ),
+                        label(
+                            deploy.origin,
+                            "`max_surge` and `max_unavailable` are both 0",
+                        ),
+                    )
+                    .with_help("allow one extra pod during the update: `max_surge = 1`"),
+                );
+            }
+            for amount in [max_surge, max_unavailable] {
+                if let Amount::Percent(percent) = amount
+                    && fraction(*percent)
+                {
+                    diagnostics.push(whole_percent(deploy, *percent, "a rolling update"));
+                }
+            }
+        }
+        Strategy::Canary {
+            steps,
+            pause,
+            rollback,
+        } => {
+            if let Some(weight) = steps.iter().copied().find(|weight| fraction(*weight)) {
+                diagnostics.push(whole_percent(deploy, weight, "a canary's traffic weight"));
+            }
+            if !rollback.is_empty() && pause.is_none() {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::CanaryWithoutPause,
+                        format!(
+                            "canary `{}` never pauses for its rollback conditions",
+                            deploy.service
+                        ),
+                        label(deploy.origin, "no `pause` between the steps"),
+                    )
+                    .with_note("without pauses the rollout reaches 100% before the first measurement, so nothing can roll it back")
+                    .with_help("add `pause = 2m` to the canary"),
+                );
+            }
+        }
+        Strategy::BlueGreen { .. } => {}
+    }
+}
+
+fn whole_percent(deploy: &Deploy, percent: f64, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidRolloutStrategy,
+        format!(
+            "{what} of deploy `{}` is {}%, not a whole percent",
+            deploy.service,
+            crate::lower::format_number(percent)
+        ),
+        label(deploy.origin, "in this deploy's strategy"),
+    )
+    .with_note("Kubernetes and Argo Rollouts take whole percents")
+    .with_help(format!("round it: `{}%`", percent.round()))
+}
+
+fn check_environment(job: &Job, deploy: &Deploy, diagnostics: &mut Vec<Diagnostic>) {
+    if job.environment.is_some() || deploy.namespace.is_some() {
+        return;
+    }
+    diagnostics.push(
+        Diagnostic::new(
+            Code::DeployWithoutEnvironment,
+            format!("deploy `{}` has no environment", deploy.service),
+            label(
+                deploy.origin,
+                format!(
+                    "goes to namespace `default`, from `{}`",
+                    manifest_path(job, deploy)
+                ),
+            ),
+        )
+        .with_help(format!(
+            "add `environment staging {{ }}` to job `{}`: the environment names the namespace and the directory of the manifest",
+            job.name
+        )),
+    );
+}
+
+fn check_collisions(
+    pipeline: &Pipeline,
+    job: &Job,
+    deploy: &Deploy,
+    written: &[Written<'_>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let path = manifest_path(job, deploy);
+    let namespace = namespace_of(job, deploy);
+    let name = naming::deploy_name(deploy);
+    for earlier in written {
+        let same_file = manifest_path(earlier.job, earlier.deploy) == path;
+        let same_object = namespace_of(earlier.job, earlier.deploy) == namespace
+            && naming::deploy_name(earlier.deploy) == name;
+        if !same_file && !same_object {
+            continue;
+        }
+        if same_file && same_manifest(earlier.pipeline, earlier.deploy, pipeline, deploy) {
+            // The same manifest, written once: two jobs deploy it.
+            continue;
+        }
+        let (message, primary) = if same_file {
+            (
+                format!("two different deploys would write `{path}`"),
+                format!(
+                    "deploys `{}` to environment `{}`",
+                    deploy.service,
+                    environment_of(job)
+                ),
+            )
+        } else {
+            (
+                format!("two deploys would both define `{name}` in namespace `{namespace}`"),
+                format!("`{path}` defines it"),
+            )
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                Code::KubernetesNameCollision,
+                message,
+                label(deploy.origin, primary),
+            )
+            .with_secondary(label(
+                earlier.deploy.origin,
+                format!("`{}` defines it too", manifest_path(earlier.job, earlier.deploy)),
+            ))
+            .with_help("give one of them another service name, environment or namespace, or make the two deploys the same"),
+        );
+        return;
+    }
+}
+
+/// Whether two deploys produce the same manifest: equal but for where they
+/// were written (and the pipeline's Secret, when they read secrets).
+fn same_manifest(
+    first_pipeline: &Pipeline,
+    first: &Deploy,
+    second_pipeline: &Pipeline,
+    second: &Deploy,
+) -> bool {
+    let reads_secrets = |deploy: &Deploy| {
+        deploy.env.iter().any(|var| {
+            var.value
+                .contexts()
+                .iter()
+                .any(|context| matches!(context, crate::ir::Context::Secret(_)))
+        })
+    };
+    if (reads_secrets(first) || reads_secrets(second))
+        && naming::secret_name(first_pipeline) != naming::secret_name(second_pipeline)
+    {
+        return false;
+    }
+    let shape = |deploy: &Deploy| {
+        let mut value = serde_json::to_value(deploy).unwrap_or_default();
+        strip_origins(&mut value);
+        value
+    };
+    shape(first) == shape(second)
+}
+
+fn strip_origins(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.remove("origin");
+            map.values_mut().for_each(strip_origins);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_origins),
+        _ => {}
+    }
+}
