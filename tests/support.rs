@@ -157,3 +157,51 @@ pub fn snapshot_text(files: &[pipec::backend::OutputFile]) -> String {
     }
     text
 }
+
+/// Builds every `.pipe` file of `directory` together, as `pipec build
+/// DIRECTORY` from the repository root does: sources are named relative to
+/// the root, so headers and input hashes are the ones the CLI writes.
+pub fn build_project(
+    directory: &Path,
+    targets: &[pipec::backend::Target],
+) -> Vec<pipec::backend::OutputFile> {
+    let root = repository_root();
+    let mut sources = Sources::new();
+    for path in pipe_files(directory) {
+        let name = path.strip_prefix(&root).map_or_else(
+            |_| path.display().to_string(),
+            |relative| relative.display().to_string(),
+        );
+        sources.add(name, read(&path));
+    }
+    let result = pipec::build(&mut sources, &DirectoryLoader(root), targets);
+    let rendered = render_human(&sources, &result.diagnostics, ColorMode::Never);
+    assert!(
+        result
+            .diagnostics
+            .iter()
+            .all(|diagnostic| !diagnostic.is_error()),
+        "{} does not build:\n{rendered}",
+        directory.display()
+    );
+    result
+        .generated
+        .into_iter()
+        .flat_map(|(_, generated)| generated.files)
+        .collect()
+}
+
+/// The example projects: the directories under `examples/`.
+pub fn example_directories() -> Vec<PathBuf> {
+    let mut directories: Vec<PathBuf> = std::fs::read_dir(repository_root().join("examples"))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|path| path.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    directories.sort();
+    directories
+}

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use pipec::backend::Target;
-use pipec_tests::{build_path, pipe_files, repository_root, snapshot_text, tests_dir};
+use pipec_tests::{build_path, pipe_files, snapshot_text, tests_dir};
 
 fn stem(path: &Path) -> String {
     path.file_stem()
@@ -63,23 +63,88 @@ fn corpus_k8s_manifests() {
     snapshot_target(Target::K8s);
 }
 
-/// Every `.pipe` file the validators should see: each example project and
-/// each corpus case.
-fn buildable_inputs() -> Vec<PathBuf> {
-    let mut inputs = pipe_files(&tests_dir().join("corpus"));
-    let examples = repository_root().join("examples");
-    if let Ok(entries) = std::fs::read_dir(&examples) {
-        let mut directories: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| path.is_dir())
-            .collect();
-        directories.sort();
-        for directory in directories {
-            inputs.extend(pipe_files(&directory));
+/// Every file under `directory`, relative to it, `/`-separated.
+fn files_under(directory: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![directory.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if let Ok(relative) = path.strip_prefix(directory) {
+                found.push(relative.to_string_lossy().replace('\\', "/"));
+            }
         }
     }
-    inputs
+    found.sort();
+    found
+}
+
+/// Each example keeps the output of every target under `generated/`, as
+/// `pipec build examples/NAME --out examples/NAME/generated` writes it; the
+/// test fails when it is stale (`PIPEC_BLESS=1` rewrites it).
+#[test]
+fn examples_generated_output_is_fresh() {
+    let bless = std::env::var_os("PIPEC_BLESS").is_some();
+    for directory in pipec_tests::example_directories() {
+        let files = pipec_tests::build_project(&directory, Target::ALL);
+        let generated = directory.join("generated");
+        if bless {
+            let _ = std::fs::remove_dir_all(&generated);
+            for file in &files {
+                let destination = generated.join(&file.path);
+                if let Some(parent) = destination.parent() {
+                    std::fs::create_dir_all(parent).expect("output directory");
+                }
+                std::fs::write(&destination, &file.contents).expect("write output");
+            }
+            continue;
+        }
+        let expected: Vec<String> = {
+            let mut paths: Vec<String> = files.iter().map(|file| file.path.clone()).collect();
+            paths.sort();
+            paths
+        };
+        assert_eq!(
+            files_under(&generated),
+            expected,
+            "{}: generated/ does not hold exactly the output; run `pipec build {} --out {}` (or PIPEC_BLESS=1)",
+            directory.display(),
+            directory.display(),
+            generated.display()
+        );
+        for file in &files {
+            let existing = std::fs::read_to_string(generated.join(&file.path)).unwrap_or_default();
+            assert!(
+                existing == file.contents,
+                "{}/{} is stale; run `pipec build` for the example (or PIPEC_BLESS=1)",
+                generated.display(),
+                file.path
+            );
+        }
+    }
+}
+
+/// What the validators judge: each corpus case built on its own, and each
+/// example built as the project it is (its files together, as committed
+/// under `generated/`). Each comes with a name for its output directory.
+fn validated_outputs(targets: &[Target]) -> Vec<(String, Vec<pipec::backend::OutputFile>)> {
+    let mut outputs: Vec<(String, Vec<pipec::backend::OutputFile>)> =
+        pipe_files(&tests_dir().join("corpus"))
+            .iter()
+            .map(|path| (format!("corpus-{}", stem(path)), build_path(path, targets)))
+            .collect();
+    for directory in pipec_tests::example_directories() {
+        outputs.push((
+            format!("example-{}", stem(&directory)),
+            pipec_tests::build_project(&directory, targets),
+        ));
+    }
+    outputs
 }
 
 #[test]
@@ -104,19 +169,14 @@ fn generated_output_passes_the_external_validators() {
     let other_out = out.join("other");
     let targets = [Target::Github, Target::Gitlab, Target::K8s];
     let mut gitlab_files: Vec<PathBuf> = Vec::new();
-    for path in buildable_inputs() {
-        let case = format!(
-            "{}-{}",
-            path.parent().map(stem).unwrap_or_default(),
-            stem(&path)
-        );
-        for target in targets {
-            let root = if target == Target::Gitlab {
-                &gitlab_out
-            } else {
-                &other_out
-            };
-            for file in build_path(&path, &[target]) {
+    for target in targets {
+        let root = if target == Target::Gitlab {
+            &gitlab_out
+        } else {
+            &other_out
+        };
+        for (case, files) in validated_outputs(&[target]) {
+            for file in files {
                 let destination = root.join(&case).join(&file.path);
                 if let Some(parent) = destination.parent() {
                     std::fs::create_dir_all(parent).expect("output directory");
