@@ -129,6 +129,34 @@ fn examples_generated_output_is_fresh() {
     }
 }
 
+/// An example's README that shows job graphs shows the current ones, as
+/// `pipec graph` draws them.
+#[test]
+fn example_readmes_embed_their_current_job_graphs() {
+    for directory in pipec_tests::example_directories() {
+        let Ok(readme) = std::fs::read_to_string(directory.join("README.md")) else { continue };
+        if !readme.contains("```mermaid") {
+            continue;
+        }
+        for path in pipe_files(&directory) {
+            let mut sources = pipec::source::Sources::new();
+            sources.add(pipec_tests::file_name(&path), pipec_tests::read(&path));
+            let loader = pipec_tests::DirectoryLoader(directory.clone());
+            let result = pipec::check(&mut sources, &loader);
+            for pipeline in &result.project.pipelines {
+                let graph = pipec::diagram::mermaid(pipeline);
+                assert!(
+                    readme.contains(graph.trim_end()),
+                    "{}/README.md does not show the current graph of pipeline `{}`; paste `pipec graph {}`",
+                    directory.display(),
+                    pipeline.name,
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
 /// What the validators judge: each corpus case built on its own, and each
 /// example built as the project it is (its files together, as committed
 /// under `generated/`). Each comes with a name for its output directory.
