@@ -134,7 +134,9 @@ fn examples_generated_output_is_fresh() {
 #[test]
 fn example_readmes_embed_their_current_job_graphs() {
     for directory in pipec_tests::example_directories() {
-        let Ok(readme) = std::fs::read_to_string(directory.join("README.md")) else { continue };
+        let Ok(readme) = std::fs::read_to_string(directory.join("README.md")) else {
+            continue;
+        };
         if !readme.contains("```mermaid") {
             continue;
         }
