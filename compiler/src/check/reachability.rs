@@ -21,14 +21,15 @@ pub fn check_reachability(project: &Project, diagnostics: &mut Vec<Diagnostic>) 
 fn check_needs_per_event(pipeline: &Pipeline, never: &[String], diagnostics: &mut Vec<Diagnostic>) {
     let mut reported: Vec<&str> = Vec::new();
     for (description, facts) in crate::plan::trigger_facts_per_pattern(&pipeline.triggers) {
-        for (job, plan) in pipeline
+        for (job, decision) in pipeline
             .jobs
             .iter()
-            .zip(crate::plan::jobs::plan_jobs(pipeline, &facts))
+            .zip(crate::plan::jobs::decide(pipeline, &facts))
         {
-            let crate::plan::Verdict::NeedSkipped { need, origin } = plan.verdict else {
+            let crate::plan::jobs::Decision::NeedSkipped(need) = decision else {
                 continue;
             };
+            let (need, origin) = (&need.job, need.origin);
             if reported.contains(&job.name.as_str()) || never.contains(&job.name) {
                 continue;
             }

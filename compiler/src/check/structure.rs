@@ -185,10 +185,10 @@ impl StructureChecker<'_> {
         }
         if let Some(body) = &block.body {
             let context = match (keyword, &block.label) {
-                ("on", Some(label)) if label.name == "manual" => "on manual".to_owned(),
-                _ => keyword.to_owned(),
+                ("on", Some(label)) if label.name == "manual" => "on manual",
+                _ => keyword,
             };
-            self.body(body, &context);
+            self.body(body, context);
         }
     }
 
@@ -259,43 +259,40 @@ impl StructureChecker<'_> {
         if schema::is_escape(parent) {
             return;
         }
-        let mut seen: HashMap<(String, String), Span> = HashMap::new();
+        // Keyed by borrowed names: most bodies have no duplicate, and the
+        // message is built only for one that has.
+        let mut seen: HashMap<(&str, &str), Span> = HashMap::with_capacity(items.len());
         for item in items {
-            let (key, span, what) = match item {
+            let (key, span) = match item {
                 Item::Block(block) => {
-                    let label = block
-                        .label
-                        .as_ref()
-                        .map_or(String::new(), |label| label.name.clone());
-                    let what = if label.is_empty() {
-                        format!("`{}` block", block.keyword.name)
-                    } else {
-                        format!("{} `{label}`", block.keyword.name)
-                    };
+                    let label = block.label.as_ref().map_or("", |label| label.name.as_str());
                     let span = block
                         .label
                         .as_ref()
                         .map_or(block.keyword.span, |label| label.span);
-                    ((block.keyword.name.clone(), label), span, what)
+                    ((block.keyword.name.as_str(), label), span)
                 }
-                Item::Attribute(attribute) => (
-                    (String::new(), attribute.key.name.clone()),
-                    attribute.key.span,
-                    format!("attribute `{}`", attribute.key.name),
-                ),
-                Item::Input(input) => (
-                    ("input".to_owned(), input.name.name.clone()),
-                    input.name.span,
-                    format!("input `{}`", input.name.name),
-                ),
+                Item::Attribute(attribute) => {
+                    (("", attribute.key.name.as_str()), attribute.key.span)
+                }
+                Item::Input(input) => (("input", input.name.name.as_str()), input.name.span),
                 Item::Template(template) => (
-                    ("template".to_owned(), template.name.name.clone()),
+                    ("template", template.name.name.as_str()),
                     template.name.span,
-                    format!("template `{}`", template.name.name),
                 ),
                 _ => continue,
             };
             if let Some(first) = seen.get(&key) {
+                let what = match item {
+                    Item::Block(block) => match &block.label {
+                        Some(label) => format!("{} `{}`", block.keyword.name, label.name),
+                        None => format!("`{}` block", block.keyword.name),
+                    },
+                    Item::Attribute(attribute) => format!("attribute `{}`", attribute.key.name),
+                    Item::Input(input) => format!("input `{}`", input.name.name),
+                    Item::Template(template) => format!("template `{}`", template.name.name),
+                    _ => String::new(),
+                };
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::DuplicateDefinition,

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::ir::{MatrixCombination, Origin, Pipeline};
+use crate::ir::{Expr, MatrixCombination, Need, Origin, Pipeline};
 use crate::plan::{Facts, Truth, evaluate};
 
 /// The verdict on one job.
@@ -50,22 +50,39 @@ pub struct JobPlan {
     pub instances: Vec<MatrixCombination>,
 }
 
-/// The verdict on every job, in pipeline order. Jobs are judged after the
-/// jobs they need; a cycle (an error reported by the checker) ends the
+/// What the plan decides of a job, before anything is written out for
+/// people: cheap to compute for every event, as the checks do.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Decision<'a> {
+    Runs,
+    RunsIf(&'a Expr),
+    RunsOnlyIf(&'a Expr),
+    Skipped(&'a Expr),
+    NeedSkipped(&'a Need),
+}
+
+impl Decision<'_> {
+    pub fn is_skipped(&self) -> bool {
+        matches!(self, Decision::Skipped(_) | Decision::NeedSkipped(_))
+    }
+}
+
+/// The decision on every job, in pipeline order. Jobs are judged after
+/// the jobs they need; a cycle (an error reported by the checker) ends the
 /// walk where it closes.
-pub fn plan_jobs(pipeline: &Pipeline, facts: &Facts) -> Vec<JobPlan> {
+pub fn decide<'a>(pipeline: &'a Pipeline, facts: &Facts) -> Vec<Decision<'a>> {
     let index: std::collections::HashMap<&str, usize> = pipeline
         .jobs
         .iter()
         .enumerate()
         .map(|(position, job)| (job.name.as_str(), position))
         .collect();
-    let mut verdicts: Vec<Option<Verdict>> = vec![None; pipeline.jobs.len()];
+    let mut decisions: Vec<Option<Decision<'a>>> = vec![None; pipeline.jobs.len()];
     let mut visiting = vec![false; pipeline.jobs.len()];
     for start in 0..pipeline.jobs.len() {
         let mut stack = vec![(start, false)];
         while let Some((position, expanded)) = stack.pop() {
-            if verdicts[position].is_some() {
+            if decisions[position].is_some() {
                 continue;
             }
             let job = &pipeline.jobs[position];
@@ -77,7 +94,7 @@ pub fn plan_jobs(pipeline: &Pipeline, facts: &Facts) -> Vec<JobPlan> {
                 stack.push((position, true));
                 for need in &job.needs {
                     if let Some(&needed) = index.get(need.job.as_str())
-                        && verdicts[needed].is_none()
+                        && decisions[needed].is_none()
                         && !visiting[needed]
                     {
                         stack.push((needed, false));
@@ -85,51 +102,59 @@ pub fn plan_jobs(pipeline: &Pipeline, facts: &Facts) -> Vec<JobPlan> {
                 }
                 continue;
             }
-            let asks_for_status = job
-                .condition
-                .as_ref()
-                .is_some_and(crate::ir::Expr::mentions_status);
+            let asks_for_status = job.condition.as_ref().is_some_and(Expr::mentions_status);
             let skipped_need = job.needs.iter().find(|need| {
                 index
                     .get(need.job.as_str())
-                    .and_then(|&needed| verdicts[needed].as_ref())
-                    .is_some_and(Verdict::is_skipped)
+                    .and_then(|&needed| decisions[needed].as_ref())
+                    .is_some_and(Decision::is_skipped)
             });
-            let verdict = match (&job.condition, skipped_need) {
-                (_, Some(need)) if !asks_for_status => Verdict::NeedSkipped {
-                    need: need.job.clone(),
-                    origin: need.origin,
+            decisions[position] = Some(match (&job.condition, skipped_need) {
+                (_, Some(need)) if !asks_for_status => Decision::NeedSkipped(need),
+                (None, _) => Decision::Runs,
+                (Some(condition), _) => match evaluate(condition, facts) {
+                    Truth::True => Decision::Runs,
+                    Truth::False => Decision::Skipped(condition),
+                    Truth::Unknown if asks_for_status => Decision::RunsOnlyIf(condition),
+                    Truth::Unknown => Decision::RunsIf(condition),
                 },
-                (None, _) => Verdict::Runs,
-                (Some(condition), _) => {
-                    let text = condition.to_string();
-                    match evaluate(condition, facts) {
-                        Truth::True => Verdict::Runs,
-                        Truth::False => Verdict::Skipped {
-                            condition: text,
-                            origin: condition.origin,
-                        },
-                        Truth::Unknown if asks_for_status => Verdict::RunsOnlyIf {
-                            condition: text,
-                            origin: condition.origin,
-                        },
-                        Truth::Unknown => Verdict::RunsIf {
-                            condition: text,
-                            origin: condition.origin,
-                        },
-                    }
-                }
-            };
-            verdicts[position] = Some(verdict);
+            });
         }
     }
+    decisions
+        .into_iter()
+        .map(|decision| decision.unwrap_or(Decision::Runs))
+        .collect()
+}
+
+/// The verdict on every job, written out: conditions as `.pipe` text, and
+/// the matrix instances each job runs.
+pub fn plan_jobs(pipeline: &Pipeline, facts: &Facts) -> Vec<JobPlan> {
     pipeline
         .jobs
         .iter()
-        .zip(verdicts)
-        .map(|(job, verdict)| JobPlan {
+        .zip(decide(pipeline, facts))
+        .map(|(job, decision)| JobPlan {
             name: job.name.clone(),
-            verdict: verdict.unwrap_or(Verdict::Runs),
+            verdict: match decision {
+                Decision::Runs => Verdict::Runs,
+                Decision::RunsIf(condition) => Verdict::RunsIf {
+                    condition: condition.to_string(),
+                    origin: condition.origin,
+                },
+                Decision::RunsOnlyIf(condition) => Verdict::RunsOnlyIf {
+                    condition: condition.to_string(),
+                    origin: condition.origin,
+                },
+                Decision::Skipped(condition) => Verdict::Skipped {
+                    condition: condition.to_string(),
+                    origin: condition.origin,
+                },
+                Decision::NeedSkipped(need) => Verdict::NeedSkipped {
+                    need: need.job.clone(),
+                    origin: need.origin,
+                },
+            },
             instances: job
                 .matrix
                 .as_ref()
