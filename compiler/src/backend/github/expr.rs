@@ -221,11 +221,22 @@ fn write_compared(out: &mut String, value: &Expr, other: &Expr, inputs: &Inputs<
     write(out, value, inputs, Precedence::Unary);
 }
 
-/// `git.branch == "main"` as `github.ref == 'refs/heads/main'`.
+/// `git.branch == "main"` as `github.ref == 'refs/heads/main'`, and
+/// `event == "manual"` as `github.event_name == 'workflow_dispatch'`.
 fn ref_comparison(out: &mut String, op: CompareOp, lhs: &Expr, rhs: &Expr) -> bool {
-    let (ExprKind::Context(context), Some(literal)) = (&lhs.kind, rhs.as_str()) else {
-        return false;
+    // Either side may be the literal.
+    let (context, literal) = match (&lhs.kind, rhs.as_str(), &rhs.kind, lhs.as_str()) {
+        (ExprKind::Context(context), Some(literal), _, _) => (context, literal),
+        (_, _, ExprKind::Context(context), Some(literal)) => (context, literal),
+        _ => return false,
     };
+    if *context == Context::Event && matches!(op, CompareOp::Eq | CompareOp::NotEq) {
+        out.push_str("github.event_name ");
+        out.push_str(op.symbol());
+        out.push(' ');
+        string_literal(out, event_name(literal));
+        return true;
+    }
     let prefix = match context {
         Context::Branch => "refs/heads/",
         Context::Tag => "refs/tags/",
