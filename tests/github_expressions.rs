@@ -255,7 +255,7 @@ impl Parser<'_> {
             "success" => status(self.environment.success),
             "failure" | "cancelled" => status(false),
             "always" => status(true),
-            _ if arguments.iter().any(|argument| *argument == Value::Unknown) => Value::Unknown,
+            _ if arguments.contains(&Value::Unknown) => Value::Unknown,
             "startsWith" => Value::Bool(
                 arguments[0]
                     .text()

@@ -210,7 +210,7 @@ fn github_jobs(workflow: &Yaml, case: &Case) -> HashMap<String, Option<bool>> {
             .iter()
             .map(|need| fate.get(need).copied().flatten())
             .collect();
-        let all_ran = if needed.iter().any(|ran| *ran == Some(false)) {
+        let all_ran = if needed.contains(&Some(false)) {
             Some(false)
         } else if needed.iter().all(|ran| *ran == Some(true)) {
             Some(true)
