@@ -297,35 +297,47 @@ fn write_string(out: &mut String, text: &str) {
 /// both YAML 1.1 and 1.2 (so that no parser turns it into a bool, number,
 /// null or date).
 fn is_plain_safe(text: &str) -> bool {
-    let Some(first) = text.chars().next() else {
+    let bytes = text.as_bytes();
+    let Some(&first) = bytes.first() else {
         return false;
     };
-    if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
+    if b"-?:,[]{}#&*!|>'\"%@` ".contains(&first) {
         return false;
     }
-    if first == ' ' || text.ends_with(' ') || text.ends_with(':') {
+    if matches!(bytes.last(), Some(b' ' | b':')) || text.starts_with("...") {
         return false;
     }
-    if text.contains(": ") || text.contains(" #") || text.contains('\t') {
-        return false;
+    // One pass over the text: `: ` and ` #` start a mapping value and a
+    // comment; tabs and control characters are never plain.
+    let mut previous = 0u8;
+    for &byte in bytes {
+        match byte {
+            b'\t' => return false,
+            _ if byte < 0x20 || byte == 0x7f => return false,
+            b' ' if previous == b':' => return false,
+            b'#' if previous == b' ' => return false,
+            _ => {}
+        }
+        previous = byte;
     }
-    if text
-        .chars()
-        .any(|character| character.is_control() || character == '\u{feff}' || character == '\u{85}')
+    // Non-ASCII text may hold a byte order mark or a next-line character.
+    if !text.is_ascii()
+        && text.chars().any(|character| {
+            character.is_control() || character == '\u{feff}' || character == '\u{85}'
+        })
     {
-        return false;
-    }
-    if text.starts_with("...") {
         return false;
     }
     !is_reserved_word(text) && !looks_numeric(text) && !looks_like_date(text)
 }
 
 fn is_reserved_word(text: &str) -> bool {
-    matches!(
-        text.to_ascii_lowercase().as_str(),
-        "true" | "false" | "yes" | "no" | "y" | "n" | "on" | "off" | "null" | "~" | "=" | "<<"
-    )
+    text.len() <= 5
+        && [
+            "true", "false", "yes", "no", "y", "n", "on", "off", "null", "~", "=", "<<",
+        ]
+        .iter()
+        .any(|word| word.eq_ignore_ascii_case(text))
 }
 
 /// Ints, floats, octals, hex, sexagesimal and the special floats of YAML
@@ -335,10 +347,17 @@ fn looks_numeric(text: &str) -> bool {
     if body.is_empty() {
         return false;
     }
-    let lower = body.to_ascii_lowercase();
-    if matches!(lower.as_str(), ".inf" | ".nan" | "inf" | "nan") {
+    if [".inf", ".nan", "inf", "nan"]
+        .iter()
+        .any(|word| word.eq_ignore_ascii_case(body))
+    {
         return true;
     }
+    let first = body.as_bytes()[0];
+    if !(first.is_ascii_digit() || first == b'.') {
+        return false;
+    }
+    let lower = body.to_ascii_lowercase();
     if let Some(rest) = lower
         .strip_prefix("0x")
         .or_else(|| lower.strip_prefix("0o"))
