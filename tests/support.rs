@@ -205,3 +205,69 @@ pub fn example_directories() -> Vec<PathBuf> {
     directories.sort();
     directories
 }
+
+/// The properties the fuzzers check, shared by the fuzz targets (`fuzz/`)
+/// and the replay of their regression corpus (`tests/fuzz_regressions.rs`).
+pub mod properties {
+    use pipec::backend::Target;
+    use pipec::diagnostic::Diagnostic;
+    use pipec::source::Sources;
+
+    /// Parsing never panics.
+    pub fn parse(data: &[u8]) {
+        if let Ok(text) = std::str::from_utf8(data) {
+            let _ = pipec::parse_text(text);
+        }
+    }
+
+    /// Parsing, resolving, checking and lowering never panic.
+    pub fn check(data: &[u8]) {
+        if let Ok(text) = std::str::from_utf8(data) {
+            let mut sources = Sources::new();
+            sources.add("fuzz.pipe", text);
+            let _ = pipec::check(&mut sources, &pipec::resolve::NoFiles);
+        }
+    }
+
+    /// A build for every target never panics, and writes nothing when
+    /// there is an error.
+    pub fn build_all(data: &[u8]) {
+        if let Ok(text) = std::str::from_utf8(data) {
+            let mut sources = Sources::new();
+            sources.add("fuzz.pipe", text);
+            let result = pipec::build(&mut sources, &pipec::resolve::NoFiles, Target::ALL);
+            let failed = result.diagnostics.iter().any(Diagnostic::is_error);
+            assert!(
+                !failed || result.generated.is_empty(),
+                "output despite errors"
+            );
+        }
+    }
+
+    /// Formatting is idempotent and keeps the syntax tree (without spans).
+    pub fn format(data: &[u8]) {
+        let Ok(text) = std::str::from_utf8(data) else {
+            return;
+        };
+        let Ok(formatted) = pipec::fmt::format_text(text) else {
+            return;
+        };
+        let Ok(again) = pipec::fmt::format_text(&formatted) else {
+            panic!("formatted text does not parse:\n{formatted}");
+        };
+        assert_eq!(formatted, again, "formatting is not idempotent");
+        assert_eq!(
+            pipec::syntax::dump::dump_without_spans(&pipec::parse_text(text).file),
+            pipec::syntax::dump::dump_without_spans(&pipec::parse_text(&formatted).file),
+            "formatting changed the tree"
+        );
+    }
+
+    /// The properties by fuzz target name.
+    pub const ALL: &[(&str, fn(&[u8]))] = &[
+        ("parse", parse),
+        ("check", check),
+        ("build_all", build_all),
+        ("format", format),
+    ];
+}
