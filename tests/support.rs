@@ -263,8 +263,11 @@ pub mod properties {
         );
     }
 
+    /// A property of an input.
+    pub type Property = fn(&[u8]);
+
     /// The properties by fuzz target name.
-    pub const ALL: &[(&str, fn(&[u8]))] = &[
+    pub const ALL: &[(&str, Property)] = &[
         ("parse", parse),
         ("check", check),
         ("build_all", build_all),
