@@ -12,6 +12,7 @@ pub mod check;
 pub mod cycles;
 pub mod diagnostic;
 pub mod glob;
+pub mod ide;
 pub mod ir;
 pub mod lower;
 pub mod plan;
@@ -49,6 +50,16 @@ pub fn check_for(
     loader: &dyn resolve::ModuleLoader,
     targets: &[backend::Target],
 ) -> CheckResult {
+    check_program(sources, loader, targets).0
+}
+
+/// As [`check_for`], also returning the parsed modules: the language
+/// server's features (`ide`) read the trees the check was made on.
+pub fn check_program(
+    sources: &mut Sources,
+    loader: &dyn resolve::ModuleLoader,
+    targets: &[backend::Target],
+) -> (CheckResult, resolve::Program) {
     let mut diagnostics = Vec::new();
     let program = resolve::load_program(sources, loader, &mut diagnostics);
     for module in &program.modules {
@@ -64,10 +75,13 @@ pub fn check_for(
     check::reachability::check_reachability(&project, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     diagnostic::dedup(&mut diagnostics);
-    CheckResult {
-        diagnostics,
-        project,
-    }
+    (
+        CheckResult {
+            diagnostics,
+            project,
+        },
+        program,
+    )
 }
 
 /// The outcome of a build: diagnostics, and the generated files of each
