@@ -177,6 +177,18 @@ impl Client {
         );
     }
 
+    /// The CPU time the server process has used so far (user and system),
+    /// from `/proc`; `None` where that is not available.
+    pub fn cpu_time(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // The fields after the parenthesised command name; utime and stime
+        // are fields 14 and 15 of the whole line, in clock ticks (100 Hz).
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(Duration::from_millis(ticks * 10))
+    }
+
     /// Sends `shutdown` and `exit`; returns whether the server exited with 0.
     pub fn shut_down(mut self) -> bool {
         let answered = self.request("shutdown", Value::Null).is_ok();
