@@ -6,6 +6,7 @@
 //! documents kept in memory (`documents.rs`), positions in the negotiated
 //! encoding (`convert.rs`), and one handler per request (`server.rs`).
 
+mod capabilities;
 mod convert;
 mod documents;
 mod server;

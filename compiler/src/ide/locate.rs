@@ -4,7 +4,9 @@
 
 use crate::check::walk;
 use crate::span::{LineIndex, Span};
-use crate::syntax::ast::{Block, Expr, ExprKind, Input, Item, Parameter, Path, Template};
+use crate::syntax::ast::{
+    Attribute, Block, Expr, ExprKind, Input, Item, Parameter, Path, Template,
+};
 use crate::syntax::token::Comment;
 
 /// A body around the cursor, innermost last.
@@ -79,7 +81,7 @@ pub enum Named<'a> {
     Parameter(&'a Parameter),
     Input(&'a Input),
     /// A matrix key: the attribute `key = [values]`.
-    Attribute(&'a crate::syntax::ast::Attribute),
+    Attribute(&'a Attribute),
 }
 
 pub fn named_item(items: &[Item], span: Span) -> Option<Named<'_>> {
@@ -239,4 +241,24 @@ pub fn doc_comment_at_start(text: &str, comments: &[Comment]) -> String {
         collected.push(comment.text.strip_prefix(' ').unwrap_or(&comment.text));
     }
     collected.join("\n")
+}
+
+/// The keys of the `matrix` blocks among a job's items, `key = [values]`;
+/// `include` and `exclude` adjust the combinations and are no keys.
+pub fn matrix_keys(items: &[Item]) -> impl Iterator<Item = &Attribute> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Block(block) if block.keyword.name == "matrix" => block.body.as_ref(),
+            _ => None,
+        })
+        .flat_map(|body| body.items.iter())
+        .filter_map(|item| match item {
+            Item::Attribute(attribute)
+                if !matches!(attribute.key.name.as_str(), "include" | "exclude") =>
+            {
+                Some(attribute)
+            }
+            _ => None,
+        })
 }

@@ -8,13 +8,15 @@
 //! Input: an analysis and a byte offset. Output: candidates, each with the
 //! span its text replaces (the partial word before the cursor).
 
+mod arguments;
+mod paths;
+
 use crate::check::schema::{self, Attributes};
 use crate::ide::Analysis;
-use crate::ide::index::SymbolKind;
-use crate::ide::locate::{self, Named};
+use crate::ide::locate;
 use crate::lower::context;
 use crate::span::{SourceId, Span, floor_char_boundary};
-use crate::syntax::ast::{Argument, Block, ExprKind, Item, Path, TypeExprKind};
+use crate::syntax::ast::{Block, Item};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CompletionKind {
@@ -50,17 +52,23 @@ pub struct Completion {
     pub replace: Span,
 }
 
-struct Builder {
+pub(super) struct Builder {
     replace: Span,
     completions: Vec<Completion>,
 }
 
 impl Builder {
-    fn add(&mut self, label: &str, kind: CompletionKind, detail: &str, documentation: &str) {
+    pub(super) fn add(
+        &mut self,
+        label: &str,
+        kind: CompletionKind,
+        detail: &str,
+        documentation: &str,
+    ) {
         self.add_inserting(label, kind, detail, documentation, label);
     }
 
-    fn add_inserting(
+    pub(super) fn add_inserting(
         &mut self,
         label: &str,
         kind: CompletionKind,
@@ -171,7 +179,7 @@ fn dotted_before(line: &str) -> Vec<String> {
     without_dot[start..].split('.').map(str::to_owned).collect()
 }
 
-struct Context<'a> {
+pub(super) struct Context<'a> {
     analysis: &'a Analysis,
     module: usize,
     source: SourceId,
@@ -179,16 +187,16 @@ struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    fn items(&self) -> &'a [Item] {
+    pub(super) fn items(&self) -> &'a [Item] {
         &self.analysis.program.modules[self.module].parsed.file.items
     }
 
-    fn frames(&self) -> Vec<locate::Frame<'a>> {
+    pub(super) fn frames(&self) -> Vec<locate::Frame<'a>> {
         locate::frames_at(self.items(), self.offset)
     }
 
     /// The pipeline block around the cursor.
-    fn pipeline(&self) -> Option<&'a Block> {
+    pub(super) fn pipeline(&self) -> Option<&'a Block> {
         self.frames().into_iter().find_map(|frame| match frame {
             locate::Frame::Block(block) if block.keyword.name == "pipeline" => Some(block),
             _ => None,
@@ -196,7 +204,7 @@ impl<'a> Context<'a> {
     }
 
     /// The job block (or job template) around the cursor.
-    fn job_items(&self) -> Option<(&'a [Item], Option<&'a str>)> {
+    pub(super) fn job_items(&self) -> Option<(&'a [Item], Option<&'a str>)> {
         self.frames()
             .into_iter()
             .rev()
@@ -214,20 +222,20 @@ impl<'a> Context<'a> {
             })
     }
 
-    fn pipeline_items(&self) -> &'a [Item] {
+    pub(super) fn pipeline_items(&self) -> &'a [Item] {
         self.pipeline()
             .and_then(|pipeline| pipeline.body.as_ref())
             .map_or(&[], |body| body.items.as_slice())
     }
 
-    fn text(&self, span: Span) -> &'a str {
+    pub(super) fn text(&self, span: Span) -> &'a str {
         self.analysis
             .text(self.source)
             .get(span.range())
             .unwrap_or("")
     }
 
-    fn jobs(&self, builder: &mut Builder, except: Option<&str>) {
+    pub(super) fn jobs(&self, builder: &mut Builder, except: Option<&str>) {
         for (block, name) in labelled(self.pipeline_items(), "job") {
             if Some(name) == except {
                 continue;
@@ -240,288 +248,6 @@ impl<'a> Context<'a> {
                 &format!("```pipe\n{header}\n```"),
             );
         }
-    }
-
-    fn after_dot(&self, path: &[String], builder: &mut Builder) {
-        let segments: Vec<&str> = path.iter().map(String::as_str).collect();
-        match segments.as_slice() {
-            ["secrets"] => {
-                for (_, name) in labelled(self.pipeline_items(), "secret") {
-                    builder.add(
-                        name,
-                        CompletionKind::Secret,
-                        "secret",
-                        "a secret of the pipeline",
-                    );
-                }
-            }
-            ["inputs"] => {
-                for input in crate::check::walk::manual_inputs(self.pipeline_items()) {
-                    builder.add(
-                        &input.name.name,
-                        CompletionKind::Input,
-                        self.text(input.ty.span),
-                        "a manual input",
-                    );
-                }
-            }
-            ["matrix"] => {
-                if let Some((items, _)) = self.job_items() {
-                    for key in matrix_keys(items) {
-                        builder.add(
-                            &key.0,
-                            CompletionKind::MatrixKey,
-                            "matrix key",
-                            self.text(key.1),
-                        );
-                    }
-                }
-            }
-            ["jobs"] => {
-                let current = self.job_items().and_then(|(_, name)| name);
-                self.jobs(builder, current);
-            }
-            ["jobs", _] | ["steps", _] => {
-                builder.add(
-                    "outputs",
-                    CompletionKind::Output,
-                    "outputs",
-                    "the outputs it declares",
-                );
-            }
-            ["jobs", job, "outputs"] => {
-                for (block, _) in
-                    labelled(self.pipeline_items(), "job").filter(|(_, name)| name == job)
-                {
-                    let items = block
-                        .body
-                        .as_ref()
-                        .map_or(&[][..], |body| body.items.as_slice());
-                    for (output, name) in labelled(items, "output") {
-                        let value = output
-                            .value
-                            .as_ref()
-                            .map_or("", |value| self.text(value.span));
-                        builder.add(
-                            name,
-                            CompletionKind::Output,
-                            "job output",
-                            &format!("`{value}`"),
-                        );
-                    }
-                }
-            }
-            ["steps"] => {
-                if let Some((items, _)) = self.job_items() {
-                    for (_, name) in labelled(items, "step") {
-                        builder.add(name, CompletionKind::Step, "step", "a step of this job");
-                    }
-                }
-            }
-            [root] if context::FIXED.iter().any(|name| name.root == *root) => {
-                for name in context::FIXED.iter().filter(|name| name.root == *root) {
-                    let detail = context::fixed(name.root, name.field)
-                        .map(|(_, ty)| ty.to_string())
-                        .unwrap_or_default();
-                    builder.add(name.field, CompletionKind::Context, &detail, name.doc);
-                }
-            }
-            [alias] => self.module_members(alias, None, builder),
-            _ => {}
-        }
-    }
-
-    /// The templates and actions of the module imported as `alias`;
-    /// `qualified` prefixes labels with the alias.
-    fn module_members(&self, alias: &str, qualified: Option<Wanted>, builder: &mut Builder) {
-        let program = &self.analysis.program;
-        let Some((_, _, target)) = program.modules[self.module]
-            .imports
-            .iter()
-            .find(|(known, _, _)| known == alias)
-        else {
-            return;
-        };
-        let Some(target_module) = program.modules.get(*target) else {
-            return;
-        };
-        let target_text = self.analysis.text(target_module.source);
-        let comments = &target_module.parsed.comments;
-        for item in &target_module.parsed.file.items {
-            let (name, kind, detail, start, body_start) = match item {
-                Item::Template(template) => (
-                    template.name.name.as_str(),
-                    CompletionKind::Template,
-                    template.kind.name.as_str(),
-                    template.span.start,
-                    template.body.span.start,
-                ),
-                Item::Block(block) if block.keyword.name == "action" => match &block.label {
-                    Some(label) => (
-                        label.name.as_str(),
-                        CompletionKind::Action,
-                        "action",
-                        block.span.start,
-                        block
-                            .body
-                            .as_ref()
-                            .map_or(block.span.end, |body| body.span.start),
-                    ),
-                    None => continue,
-                },
-                _ => continue,
-            };
-            if let Some(wanted) = qualified
-                && !wanted.accepts(kind, detail)
-            {
-                continue;
-            }
-            let signature = target_text
-                .get(start as usize..body_start as usize)
-                .unwrap_or("")
-                .trim();
-            let doc = locate::doc_comment(target_text, comments, start);
-            let documentation = format!("```pipe\n{signature}\n```\n{doc}");
-            let label = match qualified {
-                Some(_) => format!("{alias}.{name}"),
-                None => name.to_owned(),
-            };
-            builder.add(&label, kind, detail, &documentation);
-        }
-    }
-
-    /// Quoted enum values, when the cursor is in a string given to an
-    /// attribute typed `enum(…)`.
-    fn enum_string(&self, builder: &mut Builder) -> Option<Vec<Completion>> {
-        let mut found: Option<(&str, &str, Span)> = None;
-        crate::check::walk::for_each_body(self.items(), &mut |body| {
-            for attribute in body.attributes() {
-                if let ExprKind::String(string) = &attribute.value.kind
-                    && string.span.start < self.offset
-                    && self.offset < string.span.end
-                {
-                    found = Some((body.keyword, &attribute.key.name, string.span));
-                }
-            }
-        });
-        let (parent, name, span) = found?;
-        let ty = attribute_type(parent, name)?;
-        builder.replace = Span::new(span.start as usize + 1, span.end as usize - 1);
-        for variant in enum_variants(ty) {
-            builder.add(&variant, CompletionKind::EnumValue, ty, "");
-        }
-        Some(std::mem::take(&mut builder.completions))
-    }
-
-    /// Named arguments of the template or action being called around the
-    /// cursor, or the enum values of the argument being written.
-    fn arguments(&self, before_word: &str, builder: &mut Builder) -> bool {
-        let Some((callee, arguments)) = call_around(self.items(), self.offset) else {
-            return false;
-        };
-        let Some(last) = callee.segments.last() else {
-            return false;
-        };
-        let Some(symbol) = self
-            .analysis
-            .index()
-            .at(self.source, last.span.start)
-            .map(|occurrence| occurrence.symbol.clone())
-        else {
-            return false;
-        };
-        if !matches!(symbol.kind, SymbolKind::Template | SymbolKind::Action) {
-            return false;
-        }
-        let Some(module) = self.analysis.module_of(symbol.definition.source) else {
-            return false;
-        };
-        let definition_text = self.analysis.text(symbol.definition.source);
-        let items = &self.analysis.program.modules[module].parsed.file.items;
-        let parameters: Vec<(String, String, String, Option<Vec<String>>)> =
-            match locate::named_item(items, symbol.definition.span) {
-                Some(Named::Template(template)) => template
-                    .parameters
-                    .iter()
-                    .map(|parameter| {
-                        (
-                            parameter.name.name.clone(),
-                            definition_text
-                                .get(parameter.ty.span.range())
-                                .unwrap_or("")
-                                .to_owned(),
-                            definition_text
-                                .get(parameter.span.range())
-                                .unwrap_or("")
-                                .to_owned(),
-                            variants_of(&parameter.ty.kind),
-                        )
-                    })
-                    .collect(),
-                Some(Named::Block(block)) => block
-                    .body
-                    .iter()
-                    .flat_map(|body| body.items.iter())
-                    .filter_map(|item| match item {
-                        Item::Input(input) => Some((
-                            input.name.name.clone(),
-                            definition_text
-                                .get(input.ty.span.range())
-                                .unwrap_or("")
-                                .to_owned(),
-                            input
-                                .body
-                                .as_ref()
-                                .and_then(|body| description_of(&body.items))
-                                .unwrap_or_default(),
-                            variants_of(&input.ty.kind),
-                        )),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => return false,
-            };
-        let trimmed = before_word.trim_end();
-        if let Some(before_equals) = trimmed.strip_suffix('=') {
-            let name = before_equals
-                .trim_end()
-                .rsplit(|character: char| {
-                    !(character.is_ascii_alphanumeric() || "_-".contains(character))
-                })
-                .next()
-                .unwrap_or("");
-            if let Some((_, ty, _, Some(variants))) =
-                parameters.iter().find(|(parameter, ..)| parameter == name)
-            {
-                for variant in variants {
-                    let quoted = format!("\"{variant}\"");
-                    builder.add(&quoted, CompletionKind::EnumValue, ty, "");
-                }
-                return true;
-            }
-            return false;
-        }
-        if !(trimmed.ends_with('(') || trimmed.ends_with(',')) {
-            return false;
-        }
-        for (name, ty, documentation, _) in &parameters {
-            let given = arguments.iter().any(|argument| {
-                argument
-                    .name
-                    .as_ref()
-                    .is_some_and(|known| known.name == *name)
-            });
-            if !given {
-                builder.add_inserting(
-                    name,
-                    CompletionKind::Argument,
-                    ty,
-                    documentation,
-                    &format!("{name} = "),
-                );
-            }
-        }
-        true
     }
 
     /// At the start of an item: the blocks and attributes the enclosing
@@ -716,7 +442,7 @@ impl<'a> Context<'a> {
 
 /// What a template reference in a given place must name.
 #[derive(Clone, Copy, Debug)]
-enum Wanted {
+pub(super) enum Wanted {
     Steps,
     Job,
     /// A step's value: an action, or a steps template.
@@ -724,7 +450,7 @@ enum Wanted {
 }
 
 impl Wanted {
-    fn accepts(self, kind: CompletionKind, detail: &str) -> bool {
+    pub(super) fn accepts(self, kind: CompletionKind, detail: &str) -> bool {
         match self {
             Wanted::Steps => kind == CompletionKind::Template && detail == "steps",
             Wanted::Job => kind == CompletionKind::Template && detail == "job",
@@ -733,7 +459,10 @@ impl Wanted {
     }
 }
 
-fn labelled<'b>(items: &'b [Item], keyword: &'b str) -> impl Iterator<Item = (&'b Block, &'b str)> {
+pub(super) fn labelled<'b>(
+    items: &'b [Item],
+    keyword: &'b str,
+) -> impl Iterator<Item = (&'b Block, &'b str)> {
     items.iter().filter_map(move |item| match item {
         Item::Block(block) if block.keyword.name == keyword => block
             .label
@@ -743,27 +472,8 @@ fn labelled<'b>(items: &'b [Item], keyword: &'b str) -> impl Iterator<Item = (&'
     })
 }
 
-fn matrix_keys(items: &[Item]) -> Vec<(String, Span)> {
-    let mut keys = Vec::new();
-    for item in items {
-        if let Item::Block(block) = item
-            && block.keyword.name == "matrix"
-            && let Some(body) = &block.body
-        {
-            for inner in &body.items {
-                if let Item::Attribute(attribute) = inner
-                    && !matches!(attribute.key.name.as_str(), "include" | "exclude")
-                {
-                    keys.push((attribute.key.name.clone(), attribute.value.span));
-                }
-            }
-        }
-    }
-    keys
-}
-
 /// The schema type of attribute `name` of a `parent` block.
-fn attribute_type(parent: &str, name: &str) -> Option<&'static str> {
+pub(super) fn attribute_type(parent: &str, name: &str) -> Option<&'static str> {
     match schema::block(parent)?.attributes {
         Attributes::Known(attributes) => attributes
             .iter()
@@ -774,7 +484,7 @@ fn attribute_type(parent: &str, name: &str) -> Option<&'static str> {
 }
 
 /// The values of a schema type written `enum("a", "b")`.
-fn enum_variants(ty: &str) -> Vec<String> {
+pub(super) fn enum_variants(ty: &str) -> Vec<String> {
     let Some(inner) = ty
         .strip_prefix("enum(")
         .and_then(|rest| rest.strip_suffix(')'))
@@ -786,67 +496,4 @@ fn enum_variants(ty: &str) -> Vec<String> {
         .map(|variant| variant.trim().trim_matches('"').to_owned())
         .filter(|variant| !variant.is_empty())
         .collect()
-}
-
-fn variants_of(ty: &TypeExprKind) -> Option<Vec<String>> {
-    match ty {
-        TypeExprKind::Enum { variants } => Some(
-            variants
-                .iter()
-                .filter_map(|variant| variant.as_plain())
-                .collect(),
-        ),
-        TypeExprKind::Named { name, .. } if name.name == "bool" => {
-            Some(vec!["true".to_owned(), "false".to_owned()])
-        }
-        TypeExprKind::Named { .. } => None,
-    }
-}
-
-fn description_of(items: &[Item]) -> Option<String> {
-    items.iter().find_map(|item| match item {
-        Item::Attribute(attribute) if attribute.key.name == "description" => {
-            match &attribute.value.kind {
-                ExprKind::String(string) => string.as_plain(),
-                _ => None,
-            }
-        }
-        _ => None,
-    })
-}
-
-/// The template or action instance whose argument list holds `offset`:
-/// `use t(…)`, `job x = t(…)`, `step s = a(…)`.
-fn call_around(items: &[Item], offset: u32) -> Option<(&Path, &[Argument])> {
-    for item in items {
-        if !(item.span().start <= offset && offset <= item.span().end) {
-            continue;
-        }
-        match item {
-            Item::Use(use_item) if use_item.template.span.end < offset => {
-                return Some((&use_item.template, &use_item.arguments));
-            }
-            Item::Block(block) => {
-                if let Some(value) = &block.value
-                    && let ExprKind::Call { callee, arguments } = &value.kind
-                    && callee.span.end < offset
-                    && offset < value.span.end
-                {
-                    return Some((callee, arguments));
-                }
-                if let Some(body) = &block.body
-                    && let Some(found) = call_around(&body.items, offset)
-                {
-                    return Some(found);
-                }
-            }
-            Item::Template(template) => {
-                if let Some(found) = call_around(&template.body.items, offset) {
-                    return Some(found);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
