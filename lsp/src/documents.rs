@@ -123,11 +123,9 @@ impl Documents {
         let loader = OverlayLoader {
             documents: &self.by_name,
         };
-        let analysis = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            Analysis::new(name, &text, &loader)
-        }))
-        .ok()
-        .map(Arc::new);
+        let analysis = crate::guard::guarded(|| Analysis::new(name, &text, &loader))
+            .ok()
+            .map(Arc::new);
         if let Some(document) = self.by_name.get_mut(name) {
             document.analysis = analysis.clone();
         }

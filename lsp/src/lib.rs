@@ -9,6 +9,7 @@
 mod capabilities;
 mod convert;
 mod documents;
+mod guard;
 mod server;
 
 use tower_lsp_server::{LspService, Server};

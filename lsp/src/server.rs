@@ -1,14 +1,13 @@
 //! The language server: protocol messages in, calls of `pipec::ide` out.
 //!
 //! Every handler converts positions to byte offsets, calls one plain
-//! function of the compiler inside `catch_unwind`, and converts the result
+//! function of the compiler inside `guarded` (`catch_unwind`), and converts the result
 //! back; a panic is logged and answered as an internal error, and the
 //! server goes on. State is one mutex that no handler holds across an
 //! `await`, and messages are handled one at a time (see `lib.rs`), so edits,
 //! diagnostics and requests are seen in the order the client sent them.
 
 use std::collections::HashMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use pipec::ide::{self, Analysis};
@@ -19,6 +18,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use crate::convert::{self, Encoding, Text};
 use crate::documents::{Document, Documents, StdlibFiles, name_of};
+use crate::guard::guarded;
 
 #[derive(Debug)]
 struct State {
@@ -35,6 +35,18 @@ pub struct Backend {
 
 /// Diagnostics to publish for one document.
 type Publication = (Uri, Vec<Diagnostic>, Option<i32>);
+
+/// The outcome of analysing documents again.
+#[derive(Debug, Default)]
+struct Reanalysis {
+    publications: Vec<Publication>,
+    /// Documents whose analysis panicked.
+    failures: Vec<String>,
+    /// The analyses replaced, dropped only after the new diagnostics are
+    /// sent: freeing a large tree takes a millisecond or two that the user
+    /// would otherwise wait for.
+    superseded: Vec<Arc<Analysis>>,
+}
 
 impl Backend {
     pub fn new(client: Client) -> Backend {
@@ -78,12 +90,11 @@ impl Backend {
             let Some(text) = convert::text_of(&analysis, analysis.root) else {
                 return Ok(None);
             };
-            catch_unwind(AssertUnwindSafe(|| feature(&mut state, &analysis, text)))
+            guarded(|| feature(&mut state, &analysis, text))
         };
         match outcome {
             Ok(value) => Ok(Some(value)),
-            Err(payload) => {
-                let message = panic_message(payload.as_ref());
+            Err(message) => {
                 self.client
                     .log_message(
                         MessageType::ERROR,
@@ -98,10 +109,17 @@ impl Backend {
     }
 
     /// Analyses `names` again and returns what to publish for each.
-    fn reanalyse(state: &mut State, names: &[String]) -> (Vec<Publication>, Vec<String>) {
-        let mut publications = Vec::new();
-        let mut failures = Vec::new();
+    fn reanalyse(state: &mut State, names: &[String]) -> Reanalysis {
+        let mut outcome = Reanalysis::default();
         for name in names {
+            if let Some(old) = state
+                .documents
+                .by_name
+                .get_mut(name)
+                .and_then(|document| document.analysis.take())
+            {
+                outcome.superseded.push(old);
+            }
             let analysis = state.documents.analyse(name);
             let Some(document) = state.documents.by_name.get(name) else {
                 continue;
@@ -118,16 +136,21 @@ impl Backend {
                         .collect()
                 }
                 None => {
-                    failures.push(name.clone());
+                    outcome.failures.push(name.clone());
                     Vec::new()
                 }
             };
-            publications.push((uri, diagnostics, Some(version)));
+            outcome.publications.push((uri, diagnostics, Some(version)));
         }
-        (publications, failures)
+        outcome
     }
 
-    async fn publish(&self, (publications, failures): (Vec<Publication>, Vec<String>)) {
+    async fn publish(&self, outcome: Reanalysis) {
+        let Reanalysis {
+            publications,
+            failures,
+            superseded,
+        } = outcome;
         for name in failures {
             self.client
                 .log_message(
@@ -143,6 +166,7 @@ impl Backend {
                 .publish_diagnostics(uri, diagnostics, version)
                 .await;
         }
+        drop(superseded);
     }
 }
 
@@ -159,14 +183,6 @@ fn uri_for(state: &State, name: &str) -> Option<Uri> {
         return Uri::from_file_path(name);
     }
     name.parse().ok()
-}
-
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|text| (*text).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 /// Places as protocol locations, in the order given, without repeats.
