@@ -379,4 +379,24 @@ mod tests {
                 .ends_with("#e0104-invalid-number-duration-or-percent-literal")
         );
     }
+
+    #[test]
+    fn a_token_across_lines_is_split_into_one_token_per_line() {
+        let (source, lines) = text("a = \"\"\"\n  xy\n  \"\"\"\n");
+        let text = Text {
+            text: &source,
+            lines: &lines,
+        };
+        let token = ide::SemanticToken {
+            span: Span::new(4, source.len() - 1),
+            token_type: ide::TokenType::String,
+            modifiers: Vec::new(),
+        };
+        let encoded = semantic_tokens(&[token], text, Encoding::Utf16);
+        let shape: Vec<(u32, u32, u32)> = encoded
+            .iter()
+            .map(|token| (token.delta_line, token.delta_start, token.length))
+            .collect();
+        assert_eq!(shape, [(0, 4, 3), (1, 0, 4), (1, 0, 5)]);
+    }
 }

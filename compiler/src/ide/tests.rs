@@ -537,3 +537,60 @@ fn identifiers_follow_the_lexer() {
     assert!(!is_identifier("template"));
     assert!(!is_identifier(""));
 }
+
+#[test]
+fn hover_on_an_action_argument_shows_the_typed_input() {
+    let (analysis, offset) = fixture(
+        "import \"std/github\"\npipeline ci {\n  job a { step c = github.checkout(fetch-de$0pth = 0) }\n}\n",
+    );
+    let hover = hover(&analysis, analysis.root, offset).expect("hover");
+    assert!(
+        hover.markdown.contains("input fetch-depth: int"),
+        "{}",
+        hover.markdown
+    );
+    assert!(hover.markdown.contains("action input"));
+}
+
+#[test]
+fn hover_on_an_import_shows_the_module_documentation() {
+    let (analysis, offset) =
+        fixture("import \"std/python\" as p$0y\npipeline ci {\n  job a { use py.setup() }\n}\n");
+    let hover = hover(&analysis, analysis.root, offset).expect("hover");
+    assert!(
+        hover.markdown.contains("std/python: Python setup steps"),
+        "{}",
+        hover.markdown
+    );
+}
+
+#[test]
+fn completion_after_jobs_and_git_offers_other_jobs_and_context_fields() {
+    let text = PIPELINE.replace("${jobs.build.outputs.tag}", "${jobs.$0}");
+    let (analysis, offset) = fixture(&text);
+    assert_eq!(
+        labels(&completions(&analysis, analysis.root, offset)),
+        ["build"],
+        "not the job itself"
+    );
+    let (analysis, offset) = fixture("pipeline ci {\n  job a {\n    if = git.$0\n  }\n}\n");
+    let completions = completions(&analysis, analysis.root, offset);
+    let branch = completions
+        .iter()
+        .find(|completion| completion.label == "branch")
+        .expect("git.branch");
+    assert_eq!(branch.detail, "string");
+}
+
+#[test]
+fn references_of_a_template_parameter_include_named_arguments() {
+    let (analysis, offset) = fixture(
+        "template setup(vers$0ion: string = \"3\") : steps {\n  step s { run = \"v ${version}\" }\n}\npipeline ci {\n  job a { use setup(version = \"4\") }\n}\n",
+    );
+    let places = references(&analysis, analysis.root, offset, true);
+    assert_eq!(
+        places.len(),
+        3,
+        "the parameter, its use in the body, the named argument"
+    );
+}
