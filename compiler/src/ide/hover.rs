@@ -33,7 +33,8 @@ pub fn hover(analysis: &Analysis, source: SourceId, offset: u32) -> Option<Hover
         });
     }
     if let Some(path) = locate::path_at(items, offset)
-        && let Some(markdown) = context_markdown(path)
+        && let Some(markdown) = env_markdown(analysis, source, items, path, offset)
+            .or_else(|| context_markdown(path, offset))
     {
         return Some(Hover {
             span: path.span,
@@ -110,8 +111,102 @@ pub fn attribute_markdown(name: &str, parent: &str) -> Option<String> {
     }
 }
 
-/// `git.branch`, `pr.number`, `event`: the runtime context.
-fn context_markdown(path: &crate::syntax::ast::Path) -> Option<String> {
+/// What each root of the runtime context holds.
+const ROOT_DOCS: &[(&str, &str)] = &[
+    (
+        "git",
+        "the commit being built: `branch`, `tag`, `sha`, `ref`, `commit_message`",
+    ),
+    (
+        "pr",
+        "the pull request: `base`, `head`, `title`, `body`, `number`, `draft`",
+    ),
+    ("inputs", "the manual inputs of `on manual`, `inputs.NAME`"),
+    (
+        "matrix",
+        "the values of this run of the job's matrix, `matrix.KEY`",
+    ),
+    (
+        "jobs",
+        "other jobs' outputs, `jobs.JOB.outputs.NAME`; the job must be needed",
+    ),
+    (
+        "steps",
+        "outputs of this job's steps, `steps.STEP.outputs.NAME`",
+    ),
+    (
+        "env",
+        "environment variables of the enclosing `env` blocks, `env.NAME`",
+    ),
+    (
+        "secrets",
+        "the secrets the pipeline declares, `secrets.NAME`",
+    ),
+    (
+        "vars",
+        "configuration variables of the CI service, `vars.NAME`",
+    ),
+];
+
+/// `env.NAME`: the value of the nearest enclosing `env` entry named NAME.
+fn env_markdown(
+    analysis: &Analysis,
+    source: SourceId,
+    items: &[Item],
+    path: &crate::syntax::ast::Path,
+    offset: u32,
+) -> Option<String> {
+    let [root, name] = path.segments.as_slice() else {
+        return None;
+    };
+    if root.name != "env" || offset < name.span.start {
+        return None;
+    }
+    let text = analysis.text(source);
+    let frames = locate::frames_at(items, offset);
+    let bodies = frames.iter().rev().filter_map(|frame| match frame {
+        locate::Frame::Block(block) => block.body.as_ref().map(|body| body.items.as_slice()),
+        locate::Frame::Template(template) => Some(template.body.items.as_slice()),
+        locate::Frame::Input(_) => None,
+    });
+    for body in bodies {
+        for item in body {
+            let Item::Block(block) = item else { continue };
+            if block.keyword.name != "env" {
+                continue;
+            }
+            let entries = block
+                .body
+                .as_ref()
+                .map_or(&[][..], |body| body.items.as_slice());
+            for entry in entries {
+                if let Item::Attribute(attribute) = entry
+                    && attribute.key.name == name.name
+                {
+                    return Some(format!(
+                        "```pipe\nenv.{} = {}\n```\nan environment variable of the enclosing `env`",
+                        name.name,
+                        text.get(attribute.value.span.range()).unwrap_or("")
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// `git.branch`, `pr.number`, `event`, and the roots of the runtime context.
+fn context_markdown(path: &crate::syntax::ast::Path, offset: u32) -> Option<String> {
+    if let Some(root) = path.segments.first()
+        && offset <= root.span.end
+        && path.segments.len() > 1
+        && let Some((_, doc)) = ROOT_DOCS.iter().find(|(name, _)| *name == root.name)
+    {
+        return Some(format!(
+            "```pipe\n{}\n```\n{doc} (runtime context)",
+            root.name
+        ));
+    }
     match path.segments.as_slice() {
         [root, field] => {
             let name = context::FIXED
@@ -211,8 +306,13 @@ pub fn symbol_markdown(analysis: &Analysis, symbol: &Symbol) -> Option<String> {
                 "manual input, read as `inputs.NAME`"
             };
             format!(
-                "```pipe\n{}\n```\n{description}\n\n{what}",
-                declaration.trim()
+                "```pipe\n{}\n```\n{}{what}",
+                declaration.trim(),
+                if description.is_empty() {
+                    String::new()
+                } else {
+                    format!("{description}\n\n")
+                }
             )
         }
         Named::Attribute(attribute) => format!(
@@ -316,7 +416,8 @@ fn block_markdown(
         markdown.push('\n');
     }
     if !schema_doc.is_empty() {
-        markdown.push_str(&format!("\n{}: {schema_doc}", block.keyword.name));
+        markdown.push('\n');
+        markdown.push_str(schema_doc);
     }
     markdown
 }

@@ -594,3 +594,24 @@ fn references_of_a_template_parameter_include_named_arguments() {
         "the parameter, its use in the body, the named argument"
     );
 }
+
+#[test]
+fn hover_on_an_env_reference_shows_the_nearest_value() {
+    let (analysis, offset) = fixture(
+        "pipeline ci {\n  env { MODE = \"ci\" }\n  job a {\n    env { MODE = \"job\" }\n    step s { run = \"x\", if = env.MO$0DE == \"job\" }\n  }\n}\n",
+    );
+    let hover = hover(&analysis, analysis.root, offset).expect("hover");
+    assert!(
+        hover.markdown.contains("env.MODE = \"job\""),
+        "{}",
+        hover.markdown
+    );
+}
+
+#[test]
+fn hover_on_a_context_root_says_what_it_holds() {
+    let (analysis, offset) =
+        fixture("pipeline ci {\n  job a {\n    if = mat$0rix.os == \"x\"\n  }\n}\n");
+    let hover = hover(&analysis, analysis.root, offset).expect("hover");
+    assert!(hover.markdown.contains("matrix.KEY"), "{}", hover.markdown);
+}
