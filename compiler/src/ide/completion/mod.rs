@@ -399,6 +399,18 @@ impl<'a> Context<'a> {
             builder.add("true", CompletionKind::EnumValue, "bool", "");
             builder.add("false", CompletionKind::EnumValue, "bool", "");
         }
+        // A secret-typed attribute (`kubeconfig`, `webhook`) and `env`
+        // values take a declared secret: offer each in full.
+        if ty == "secret" || parent == "env" {
+            for (_, name) in labelled(self.pipeline_items(), "secret") {
+                builder.add(
+                    &format!("secrets.{name}"),
+                    CompletionKind::Secret,
+                    "secret",
+                    "a secret of the pipeline",
+                );
+            }
+        }
         for root in context::ROOTS {
             builder.add(root, CompletionKind::Context, "runtime context", "");
         }

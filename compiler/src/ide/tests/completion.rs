@@ -167,3 +167,12 @@ fn completion_after_jobs_and_git_offers_other_jobs_and_context_fields() {
         .expect("git.branch");
     assert_eq!(branch.detail, "string");
 }
+
+#[test]
+fn completion_of_a_secret_typed_attribute_offers_the_declared_secrets_first() {
+    let (analysis, offset) = fixture(
+        "pipeline ci {\n  secret KUBE\n  job a {\n    deploy api { kubeconfig = $0 }\n  }\n}\n",
+    );
+    let completions = completions(&analysis, analysis.root, offset);
+    assert_eq!(completions[0].label, "secrets.KUBE");
+}
