@@ -219,6 +219,36 @@ fn importers_are_checked_again_when_an_open_module_changes() {
 }
 
 #[test]
+fn a_module_changed_on_disk_is_read_again_when_the_client_says_so() {
+    let common = "template lint() : steps {\n  step l { run = \"lint\" }\n}\n";
+    let directory = scratch("watched", &[("common.pipe", common)]);
+    let main_uri = uri(&directory, "main.pipe");
+    let mut client = start();
+    client.open(
+        &main_uri,
+        "import \"./common.pipe\"\npipeline ci {\n  job a { use common.lint() }\n}\n",
+    );
+    assert_eq!(
+        codes(&client.diagnostics_at_version(&main_uri, 1)),
+        Vec::<String>::new()
+    );
+    std::fs::write(
+        directory.join("common.pipe"),
+        common.replace("lint()", "check()"),
+    )
+    .expect("write");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&directory, "common.pipe"), "type": 2 }] }),
+    );
+    let main = client.diagnostics_for(&main_uri);
+    assert!(
+        codes(&main).iter().any(|code| code.starts_with("E02")),
+        "{main}"
+    );
+}
+
+#[test]
 fn hover_shows_attribute_types_and_what_references_resolve_to() {
     let directory = scratch("hover", &[]);
     let uri = uri(&directory, "ci.pipe");

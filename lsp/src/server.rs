@@ -326,6 +326,17 @@ impl LanguageServer for Backend {
         self.publish(publications).await;
     }
 
+    /// A `.pipe` file changed on disk (the client watches them): an open
+    /// document may import it, so every open document is checked again.
+    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+        let publications = {
+            let mut state = self.state();
+            let names: Vec<String> = state.documents.by_name.keys().cloned().collect();
+            Backend::reanalyse(&mut state, &names)
+        };
+        self.publish(publications).await;
+    }
+
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let position = params.text_document_position_params;
         Ok(self

@@ -30,6 +30,11 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     ],
     // `pipec.trace.server` is read by the client under this section name.
     outputChannelName: "pipec",
+    // A module changed on disk (a checkout, another editor) may be imported
+    // by an open file: the server checks the open files again.
+    synchronize: {
+      fileEvents: vscode.workspace.createFileSystemWatcher("**/*.pipe"),
+    },
   };
   client = new LanguageClient("pipec", "pipec", serverOptions(), clientOptions);
   try {
