@@ -3,12 +3,28 @@
 //! string given to an attribute typed `enum(…)`.
 
 use super::{Builder, Completion, CompletionKind, Context, attribute_type, enum_variants};
-use crate::ide::index::SymbolKind;
+use crate::ide::index::Symbol;
 use crate::ide::locate::{self, Named};
 use crate::span::Span;
 use crate::syntax::ast::{Argument, ExprKind, Item, Path, TypeExprKind};
 
 impl Context<'_> {
+    /// The template or action that `name` or `alias.name` names from the
+    /// module being edited.
+    fn callee_definition(&self, callee: &[String]) -> Option<Symbol> {
+        let names: Vec<&str> = callee.iter().map(String::as_str).collect();
+        let (module, kind, span) =
+            crate::ide::index::template_or_action(self.analysis, self.module, &names)?;
+        Some(Symbol {
+            kind,
+            name: names.last()?.to_string(),
+            definition: crate::ide::FileSpan {
+                source: self.analysis.program.modules.get(module)?.source,
+                span,
+            },
+        })
+    }
+
     /// Quoted enum values, when the cursor is in a string given to an
     /// attribute typed `enum(…)`.
     pub(super) fn enum_string(&self, builder: &mut Builder) -> Option<Vec<Completion>> {
@@ -35,23 +51,29 @@ impl Context<'_> {
     /// Named arguments of the template or action being called around the
     /// cursor, or the enum values of the argument being written.
     pub(super) fn arguments(&self, before_word: &str, builder: &mut Builder) -> bool {
-        let Some((callee, arguments)) = call_around(self.items(), self.offset) else {
+        // The call as parsed; while an argument is half-written the call may
+        // not parse, and then the text of the line says what is called.
+        let (callee, given): (Vec<String>, Vec<String>) =
+            match call_around(self.items(), self.offset) {
+                Some((callee, arguments)) => (
+                    callee
+                        .segments
+                        .iter()
+                        .map(|segment| segment.name.clone())
+                        .collect(),
+                    arguments
+                        .iter()
+                        .filter_map(|argument| argument.name.as_ref().map(|name| name.name.clone()))
+                        .collect(),
+                ),
+                None => match call_in_text(before_word) {
+                    Some(found) => found,
+                    None => return false,
+                },
+            };
+        let Some(symbol) = self.callee_definition(&callee) else {
             return false;
         };
-        let Some(last) = callee.segments.last() else {
-            return false;
-        };
-        let Some(symbol) = self
-            .analysis
-            .index()
-            .at(self.source, last.span.start)
-            .map(|occurrence| occurrence.symbol.clone())
-        else {
-            return false;
-        };
-        if !matches!(symbol.kind, SymbolKind::Template | SymbolKind::Action) {
-            return false;
-        }
         let Some(module) = self.analysis.module_of(symbol.definition.source) else {
             return false;
         };
@@ -124,13 +146,7 @@ impl Context<'_> {
             return false;
         }
         for (name, ty, documentation, _) in &parameters {
-            let given = arguments.iter().any(|argument| {
-                argument
-                    .name
-                    .as_ref()
-                    .is_some_and(|known| known.name == *name)
-            });
-            if !given {
+            if !given.contains(name) {
                 builder.add_inserting(
                     name,
                     CompletionKind::Argument,
@@ -169,6 +185,39 @@ fn description_of(items: &[Item]) -> Option<String> {
         }
         _ => None,
     })
+}
+
+/// The callee and the named arguments of a call left open on `line`
+/// (`job x = security.bandit(path = "src", sev`), read from the text.
+fn call_in_text(line: &str) -> Option<(Vec<String>, Vec<String>)> {
+    let mut depth = 0usize;
+    let mut open = None;
+    for (position, character) in line.char_indices().rev() {
+        match character {
+            ')' => depth += 1,
+            '(' if depth == 0 => {
+                open = Some(position);
+                break;
+            }
+            '(' => depth -= 1,
+            _ => {}
+        }
+    }
+    let open = open?;
+    let before = line[..open].trim_end();
+    let start = before
+        .rfind(|character: char| !(character.is_ascii_alphanumeric() || "_-.".contains(character)))
+        .map_or(0, |position| position + 1);
+    let callee: Vec<String> = before[start..].split('.').map(str::to_owned).collect();
+    if callee.iter().any(String::is_empty) {
+        return None;
+    }
+    let given = line[open + 1..]
+        .split(',')
+        .filter_map(|argument| argument.split_once('='))
+        .map(|(name, _)| name.trim().to_owned())
+        .collect();
+    Some((callee, given))
 }
 
 /// The template or action instance whose argument list holds `offset`:

@@ -140,7 +140,7 @@ pub fn completions(analysis: &Analysis, source: SourceId, offset: u32) -> Vec<Co
     }
     if before_word.ends_with('.') {
         let path = dotted_before(before_word);
-        context.after_dot(&path, &mut builder);
+        context.after_dot(&path, before_word, &mut builder);
         return builder.completions;
     }
     if let Some(string) = context.enum_string(&mut builder) {
@@ -386,7 +386,17 @@ impl<'a> Context<'a> {
         let ty = attribute_type(parent, key).unwrap_or("");
         if ty == "list<job>" {
             let current = self.job_items().and_then(|(_, name)| name);
+            let listed: Vec<&str> = head
+                .rsplit_once('[')
+                .map_or("", |(_, inside)| inside)
+                .split(',')
+                .map(str::trim)
+                .collect();
             self.jobs(builder, current);
+            builder.completions.retain(|completion| {
+                completion.kind != CompletionKind::Job
+                    || !listed.contains(&completion.label.as_str())
+            });
             return;
         }
         if ty.starts_with("enum(") {
@@ -447,7 +457,7 @@ impl<'a> Context<'a> {
             .map(|(alias, _, _)| alias.clone())
             .collect();
         for alias in aliases {
-            self.module_members(&alias, Some(wanted), builder);
+            self.module_members(&alias, Some(wanted), true, builder);
         }
     }
 }
@@ -462,11 +472,26 @@ pub(super) enum Wanted {
 }
 
 impl Wanted {
+    /// What a reference typed at the end of `line` must name: `use T`,
+    /// `job x = T`, `step s = A`; `None` elsewhere (a value, a condition).
+    pub(super) fn at(line: &str) -> Option<Wanted> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            [.., "use", _] => Some(Wanted::Steps),
+            [.., "job", _, "=", _] => Some(Wanted::Job),
+            [.., "step", _, "=", _] => Some(Wanted::Step),
+            _ => None,
+        }
+    }
+
     pub(super) fn accepts(self, kind: CompletionKind, detail: &str) -> bool {
         match self {
             Wanted::Steps => kind == CompletionKind::Template && detail == "steps",
             Wanted::Job => kind == CompletionKind::Template && detail == "job",
-            Wanted::Step => kind == CompletionKind::Action,
+            Wanted::Step => {
+                kind == CompletionKind::Action
+                    || (kind == CompletionKind::Template && detail == "steps")
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::lower::context;
 use crate::syntax::ast::Item;
 
 impl Context<'_> {
-    pub(super) fn after_dot(&self, path: &[String], builder: &mut Builder) {
+    pub(super) fn after_dot(&self, path: &[String], line: &str, builder: &mut Builder) {
         let segments: Vec<&str> = path.iter().map(String::as_str).collect();
         match segments.as_slice() {
             ["secrets"] => {
@@ -93,17 +93,18 @@ impl Context<'_> {
                     builder.add(name.field, CompletionKind::Context, &detail, name.doc);
                 }
             }
-            [alias] => self.module_members(alias, None, builder),
+            [alias] => self.module_members(alias, Wanted::at(line), false, builder),
             _ => {}
         }
     }
 
-    /// The templates and actions of the module imported as `alias`;
-    /// `qualified` prefixes labels with the alias.
+    /// The templates and actions of the module imported as `alias`, those
+    /// `wanted` accepts when given; `qualified` prefixes labels with the alias.
     pub(super) fn module_members(
         &self,
         alias: &str,
-        qualified: Option<Wanted>,
+        wanted: Option<Wanted>,
+        qualified: bool,
         builder: &mut Builder,
     ) {
         let program = &self.analysis.program;
@@ -143,7 +144,7 @@ impl Context<'_> {
                 },
                 _ => continue,
             };
-            if let Some(wanted) = qualified
+            if let Some(wanted) = wanted
                 && !wanted.accepts(kind, detail)
             {
                 continue;
@@ -154,9 +155,10 @@ impl Context<'_> {
                 .trim();
             let doc = locate::doc_comment(target_text, comments, start);
             let documentation = format!("```pipe\n{signature}\n```\n{doc}");
-            let label = match qualified {
-                Some(_) => format!("{alias}.{name}"),
-                None => name.to_owned(),
+            let label = if qualified {
+                format!("{alias}.{name}")
+            } else {
+                name.to_owned()
             };
             builder.add(&label, kind, detail, &documentation);
         }

@@ -183,3 +183,44 @@ fn job_names(items: &[Item]) -> JobNames {
             .collect(),
     }
 }
+
+/// The template or action that `name` or `alias.name` names from `module`:
+/// its module, kind and name span, resolved through the module's imports
+/// as the checker resolves `use`, `job x = …` and `step s = …`.
+pub(crate) fn template_or_action(
+    analysis: &Analysis,
+    module: usize,
+    path: &[&str],
+) -> Option<(usize, SymbolKind, Span)> {
+    let program = &analysis.program;
+    let (target, name) = match path {
+        [name] => (module, *name),
+        [alias, name] => {
+            let (_, _, index) = program
+                .modules
+                .get(module)?
+                .imports
+                .iter()
+                .find(|(known, _, _)| known == alias)?;
+            (*index, *name)
+        }
+        _ => return None,
+    };
+    let target_module = program.modules.get(target)?;
+    target_module
+        .parsed
+        .file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            Item::Template(template) if template.name.name == name => {
+                Some((target, SymbolKind::Template, template.name.span))
+            }
+            Item::Block(block) if block.keyword.name == "action" => block
+                .label
+                .as_ref()
+                .filter(|label| label.name == name)
+                .map(|label| (target, SymbolKind::Action, label.span)),
+            _ => None,
+        })
+}

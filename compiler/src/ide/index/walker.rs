@@ -290,30 +290,12 @@ impl<'a> Walker<'a> {
 
     /// The module, kind and name span of the template or action `path` names.
     fn definition_of(&self, path: &Path) -> Option<(usize, SymbolKind, Span)> {
-        let program = &self.analysis.program;
-        let (target, name) = match path.segments.as_slice() {
-            [name] => (self.module, name),
-            [alias, name] => {
-                let (_, _, index) = program.modules[self.module]
-                    .imports
-                    .iter()
-                    .find(|(known, _, _)| *known == alias.name)?;
-                (*index, name)
-            }
-            _ => return None,
-        };
-        let module = program.modules.get(target)?;
-        module.parsed.file.items.iter().find_map(|item| match item {
-            Item::Template(template) if template.name.name == name.name => {
-                Some((target, SymbolKind::Template, template.name.span))
-            }
-            Item::Block(block) if block.keyword.name == "action" => block
-                .label
-                .as_ref()
-                .filter(|label| label.name == name.name)
-                .map(|label| (target, SymbolKind::Action, label.span)),
-            _ => None,
-        })
+        let names: Vec<&str> = path
+            .segments
+            .iter()
+            .map(|segment| segment.name.as_str())
+            .collect();
+        super::template_or_action(self.analysis, self.module, &names)
     }
 
     fn job_reference(&mut self, name: &str, span: Span) {

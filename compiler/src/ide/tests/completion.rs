@@ -176,3 +176,41 @@ fn completion_of_a_secret_typed_attribute_offers_the_declared_secrets_first() {
     let completions = completions(&analysis, analysis.root, offset);
     assert_eq!(completions[0].label, "secrets.KUBE");
 }
+
+#[test]
+fn completion_of_an_enum_argument_offers_its_values() {
+    let (analysis, offset) = fixture(
+        "import \"std/security\"\npipeline ci {\n  job scan = security.bandit(severity = $0)\n}\n",
+    );
+    assert_eq!(
+        labels(&completions(&analysis, analysis.root, offset)),
+        ["\"low\"", "\"medium\"", "\"high\""]
+    );
+}
+
+#[test]
+fn completion_after_use_offers_only_steps_templates_and_needs_skips_listed_jobs() {
+    let (analysis, offset) =
+        fixture("import \"std/python\" as py\npipeline ci {\n  job t {\n    use py.$0\n  }\n}\n");
+    let labels: Vec<String> = completions(&analysis, analysis.root, offset)
+        .into_iter()
+        .map(|completion| completion.label)
+        .collect();
+    assert!(labels.contains(&"setup".to_owned()), "{labels:?}");
+    assert!(
+        !labels.contains(&"test".to_owned()),
+        "py.test is a job template: {labels:?}"
+    );
+
+    let (analysis, offset) = fixture(
+        "pipeline ci {\n  job build { step a { run = \"a\" } }\n  job lint { step a { run = \"a\" } }\n  job test { needs = [build, $0] }\n}\n",
+    );
+    assert_eq!(labels_of(&analysis, offset), ["lint"]);
+}
+
+fn labels_of(analysis: &Analysis, offset: u32) -> Vec<String> {
+    completions(analysis, analysis.root, offset)
+        .into_iter()
+        .map(|completion| completion.label)
+        .collect()
+}
