@@ -37,6 +37,16 @@ fn main() {
         );
     }
 
+    // The same file importing `std/python` (which imports `std/github`):
+    // the standard library is parsed and checked again with every analysis.
+    let importing = format!("import \"std/python\" as py\n{text}");
+    let mut with_stdlib = Vec::new();
+    for _ in 0..20 {
+        let started = Instant::now();
+        let _ = pipec::ide::Analysis::new("/bench.pipe", &importing, &pipec::resolve::NoFiles);
+        with_stdlib.push(started.elapsed());
+    }
+
     // Where the time goes: the syntax phase and the tree checks alone.
     let mut parse = Vec::new();
     let mut tree_checks = Vec::new();
@@ -88,6 +98,7 @@ fn main() {
     report("parse", &mut parse);
     report("tree checks", &mut tree_checks);
     report("analysis in process (all phases)", &mut in_process);
+    report("the same, importing std/python", &mut with_stdlib);
     report("didChange → publishDiagnostics", &mut latencies);
     if let Some(cpu) = cpu_per_edit {
         println!(
