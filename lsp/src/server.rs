@@ -1,9 +1,9 @@
 //! The language server: protocol messages in, calls of `pipec::ide` out.
 //!
 //! Every handler converts positions to byte offsets, calls one plain
-//! function of the compiler inside `guarded` (`catch_unwind`), and converts the result
-//! back; a panic is logged and answered as an internal error, and the
-//! server goes on. State is one mutex that no handler holds across an
+//! function of the compiler inside `guarded` (`catch_unwind`), and converts
+//! the result back; a panic is logged and answered as an internal error,
+//! and the server goes on. State is one mutex that no handler holds across an
 //! `await`, and messages are handled one at a time (see `lib.rs`), so edits,
 //! diagnostics and requests are seen in the order the client sent them.
 
