@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod diagram;
 pub mod fmt;
 pub mod glob;
+pub mod ide;
 pub mod ir;
 pub mod lower;
 pub mod plan;
@@ -51,10 +52,23 @@ pub fn check_for(
     loader: &dyn resolve::ModuleLoader,
     targets: &[backend::Target],
 ) -> CheckResult {
+    check_program(sources, loader, targets).0
+}
+
+/// As [`check_for`], also returning the parsed modules: the language
+/// server's features (`ide`) read the trees the check was made on.
+pub fn check_program(
+    sources: &mut Sources,
+    loader: &dyn resolve::ModuleLoader,
+    targets: &[backend::Target],
+) -> (CheckResult, resolve::Program) {
     let mut diagnostics = Vec::new();
     let program = resolve::load_program(sources, loader, &mut diagnostics);
     for module in &program.modules {
         diagnostics.extend(module.parsed.diagnostics.iter().cloned());
+        if stdlib::checks_are_clean(&module.parsed) {
+            continue;
+        }
         let text = sources
             .get(module.source)
             .map_or("", |file| file.text.as_str());
@@ -79,10 +93,13 @@ pub fn check_for(
     }
     diagnostic::sort(&mut diagnostics);
     diagnostic::dedup(&mut diagnostics);
-    CheckResult {
-        diagnostics,
-        project,
-    }
+    (
+        CheckResult {
+            diagnostics,
+            project,
+        },
+        program,
+    )
 }
 
 /// The outcome of a build: diagnostics, and the generated files of each

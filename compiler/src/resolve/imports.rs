@@ -2,6 +2,7 @@
 //! [`ModuleLoader`] reads relative imports; `std/…` comes from the binary.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::check::suggest;
 use crate::diagnostic::{Code, Diagnostic, Label};
@@ -30,7 +31,8 @@ impl ModuleLoader for NoFiles {
 #[derive(Debug)]
 pub struct Module {
     pub source: SourceId,
-    pub parsed: ParsedFile,
+    /// Shared with other compilations for the standard library's modules.
+    pub parsed: Arc<ParsedFile>,
     /// `(alias, import span, module index)` for each import that loaded.
     pub imports: Vec<(String, Span, usize)>,
     /// Aliases of imports that failed (and were reported): references
@@ -62,7 +64,7 @@ pub fn load_program(
             continue;
         };
         index_by_name.insert(normalise(&file.name), modules.len());
-        let parsed = syntax::parse(&file.text, id);
+        let parsed = Arc::new(syntax::parse(&file.text, id));
         modules.push(Module {
             source: id,
             parsed,
@@ -155,10 +157,14 @@ pub fn load_program(
             let index = match index_by_name.get(&name) {
                 Some(&index) => index,
                 None => {
+                    let shared = name
+                        .strip_prefix("std/")
+                        .and_then(|module| crate::stdlib::preparsed(module, &text));
                     let id = sources.add(name.clone(), text);
-                    let parsed = match sources.get(id) {
-                        Some(file) => syntax::parse(&file.text, id),
-                        None => continue,
+                    let parsed = match (shared, sources.get(id)) {
+                        (Some(shared), _) => shared,
+                        (None, Some(file)) => Arc::new(syntax::parse(&file.text, id)),
+                        (None, None) => continue,
                     };
                     index_by_name.insert(name.clone(), modules.len());
                     modules.push(Module {

@@ -7,6 +7,6 @@
 mod imports;
 mod templates;
 
-pub use imports::{Module, ModuleLoader, NoFiles, Program, load_program};
+pub use imports::{Module, ModuleLoader, NoFiles, Program, default_alias, load_program};
 pub use templates::check_template_references;
 pub(crate) use templates::template_references;

@@ -65,6 +65,11 @@ enum Command {
     /// Inspect the compiler's intermediate results.
     #[command(subcommand)]
     Debug(debug::DebugCommand),
+    /// Run the language server on standard input and output (for editors).
+    #[command(
+        after_help = "Editors start this themselves; see editors/README.md for VS Code, Neovim and Helix."
+    )]
+    Lsp,
 }
 
 /// How diagnostics are printed.
@@ -109,6 +114,9 @@ pub fn run() -> ExitCode {
         Command::Plan(arguments) => plan::run(&arguments),
         Command::Explain(arguments) => explain::run(&arguments),
         Command::Debug(command) => debug::run(&command),
+        Command::Lsp => pipec_lsp::run_stdio()
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|error| format!("the language server could not start: {error}")),
     };
     match outcome {
         Ok(code) => code,
