@@ -213,11 +213,29 @@ pub mod properties {
     use pipec::diagnostic::Diagnostic;
     use pipec::source::Sources;
 
-    /// Parsing never panics.
+    /// Parsing never panics, and the parser's fast path builds exactly the
+    /// tree, and reports exactly the diagnostics, of the reference grammar.
     pub fn parse(data: &[u8]) {
         if let Ok(text) = std::str::from_utf8(data) {
-            let _ = pipec::parse_text(text);
+            assert_parsers_agree(text);
         }
+    }
+
+    /// Panics, showing both, when [`pipec::parse_text`] and the reference
+    /// grammar disagree on `text`.
+    pub fn assert_parsers_agree(text: &str) {
+        let parsed = pipec::parse_text(text);
+        let reference = pipec::syntax::parse_with_reference_grammar(text, pipec::span::SourceId(0));
+        assert!(
+            parsed.file == reference.file,
+            "the fast path's tree differs from the reference grammar's on:\n{text}\nfast: {:#?}\nreference: {:#?}",
+            parsed.file,
+            reference.file
+        );
+        assert_eq!(
+            parsed.diagnostics, reference.diagnostics,
+            "the diagnostics differ from the reference grammar's on:\n{text}"
+        );
     }
 
     /// Parsing, resolving, checking and lowering never panic.

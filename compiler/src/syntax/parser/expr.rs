@@ -12,7 +12,7 @@ use crate::syntax::token::Token;
 
 /// More prefix operators than this in a row (`!!!!x`) are an error; the
 /// bound keeps the tree shallow whatever the input.
-const MAX_PREFIX_OPERATORS: usize = 8;
+pub(super) const MAX_PREFIX_OPERATORS: usize = 8;
 
 pub fn ident<'t, 'src: 't, I>() -> impl Parser<'t, I, Ident, Extra<'t, 'src>> + Clone
 where

@@ -114,7 +114,10 @@ where
 /// In `job x = t { … }` the braces are the block's body, not a named record
 /// value `t { … }`: a labelled block's value that parsed as a constructor
 /// gives its fields back to the block as attributes.
-fn split_trailing_body(value: Option<Expr>, body: Option<Body>) -> (Option<Expr>, Option<Body>) {
+pub(super) fn split_trailing_body(
+    value: Option<Expr>,
+    body: Option<Body>,
+) -> (Option<Expr>, Option<Body>) {
     match (value, body) {
         (
             Some(Expr {

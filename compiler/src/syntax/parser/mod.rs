@@ -5,6 +5,7 @@
 //! rest of the file is still parsed (the language server depends on this).
 
 mod expr;
+mod fast;
 mod item;
 
 use chumsky::error::RichReason;
@@ -23,7 +24,28 @@ pub(crate) fn span_of(span: SimpleSpan) -> Span {
 }
 
 /// Parses a balanced token stream into a file; never fails.
+///
+/// Text without syntax errors takes the fast path ([`fast`]); anything the
+/// fast path does not vouch for is parsed, and its errors reported and
+/// recovered from, by the chumsky grammar.
 pub fn parse_tokens(
+    source_len: usize,
+    source_id: SourceId,
+    tokens: &[(Token<'_>, Span)],
+) -> (File, Vec<Diagnostic>) {
+    match fast::parse_file(source_len, tokens) {
+        Ok(file) => (file, Vec::new()),
+        Err(fast::GiveUp) => parse_tokens_with_chumsky(source_len, source_id, tokens),
+    }
+}
+
+pub fn fast_path_accepts(source_len: usize, tokens: &[(Token<'_>, Span)]) -> bool {
+    fast::parse_file(source_len, tokens).is_ok()
+}
+
+/// The reference grammar: what the fast path must agree with, and the only
+/// parser that reports and recovers from syntax errors.
+pub fn parse_tokens_with_chumsky(
     source_len: usize,
     source_id: SourceId,
     tokens: &[(Token<'_>, Span)],
