@@ -233,3 +233,37 @@ fn generated_output_passes_the_external_validators() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The benchmark workload's jobs each need one or two earlier jobs, so its
+/// graph is a chain of diamonds. Every target's output must grow with the
+/// number of jobs, not with the number of paths through the graph (GitLab
+/// rules once joined the conditions of needed jobs as trees, doubling them
+/// at every diamond).
+#[test]
+fn output_grows_linearly_with_a_graph_of_diamonds() {
+    let size = |jobs: usize, target: Target| -> usize {
+        let mut sources = pipec::source::Sources::new();
+        sources.add("bench.pipe", pipec::workload::benchmark_pipeline(jobs));
+        let result = pipec::build(&mut sources, &pipec::resolve::NoFiles, &[target]);
+        assert!(
+            !result.diagnostics.iter().any(|d| d.is_error()),
+            "{:?}",
+            result.diagnostics
+        );
+        result
+            .generated
+            .iter()
+            .flat_map(|(_, generated)| &generated.files)
+            .map(|file| file.contents.len())
+            .sum()
+    };
+    for target in Target::ALL.iter().copied() {
+        let (small, large) = (size(16, target), size(24, target));
+        let growth = large as f64 / small as f64;
+        assert!(
+            growth < 1.8,
+            "{}: 16 jobs → {small} bytes, 24 jobs → {large} bytes ({growth:.2}×)",
+            target.name()
+        );
+    }
+}

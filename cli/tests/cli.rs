@@ -321,3 +321,113 @@ fn plan_says_which_jobs_run_and_why_the_others_do_not() {
     assert_eq!(plan["pipelines"][0]["jobs"][1]["verdict"], "skipped");
     assert_eq!(plan["pipelines"][0]["jobs"][1]["location"]["line"], 10);
 }
+
+/// Every file under `directory`, with its contents, for before/after
+/// comparisons.
+fn snapshot_of(directory: &Path) -> Vec<(PathBuf, String)> {
+    let mut found = Vec::new();
+    let mut pending = vec![directory.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let contents = std::fs::read_to_string(&path).unwrap_or_default();
+                found.push((path, contents));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+const TWO_PIPELINES: &str = "pipeline ci {\n  job build {\n    step make { run = \"make\" }\n  }\n}\npipeline nightly {\n  job build {\n    step make { run = \"make nightly\" }\n  }\n}\n";
+
+#[test]
+fn an_output_path_that_is_a_directory_is_an_io_error_and_nothing_changes() {
+    let directory = scratch("output-is-directory");
+    std::fs::write(directory.join("ci.pipe"), TWO_PIPELINES).expect("write");
+    let first = pipec(&["build", "--target", "github", "--out", "out"], &directory);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    // Change both pipelines, and put a directory where one output goes.
+    std::fs::write(
+        directory.join("ci.pipe"),
+        TWO_PIPELINES.replace("run = \"make", "run = \"make -j2"),
+    )
+    .expect("write");
+    let blocked = directory.join("out/.github/workflows/nightly.yml");
+    std::fs::remove_file(&blocked).expect("remove");
+    std::fs::create_dir_all(blocked.join("in-the-way")).expect("directory");
+    let before = snapshot_of(&directory.join("out"));
+    let output = pipec(&["build", "--target", "github", "--out", "out"], &directory);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot replace") && stderr(&output).contains("nightly.yml"),
+        "{}",
+        stderr(&output)
+    );
+    // All or none: `ci.yml`, which could have been written, was not, and
+    // no temporary file is left behind.
+    assert_eq!(snapshot_of(&directory.join("out")), before);
+}
+
+#[test]
+fn an_output_directory_under_a_file_is_an_io_error() {
+    let directory = scratch("output-under-file");
+    std::fs::write(directory.join("ci.pipe"), VALID).expect("write");
+    std::fs::write(directory.join("not-a-directory"), "x").expect("write");
+    let output = pipec(
+        &[
+            "build",
+            "--target",
+            "github",
+            "--out",
+            "not-a-directory/out",
+        ],
+        &directory,
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot create"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(directory.join("not-a-directory")).expect("read"),
+        "x"
+    );
+}
+
+#[test]
+fn a_build_with_errors_leaves_existing_output_untouched() {
+    let directory = scratch("errors-leave-output");
+    std::fs::write(directory.join("ci.pipe"), VALID).expect("write");
+    let first = pipec(&["build", "--target", "all", "--out", "out"], &directory);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let before = snapshot_of(&directory.join("out"));
+    assert!(before.len() > 2, "{before:?}");
+    std::fs::write(directory.join("ci.pipe"), INVALID).expect("write");
+    let output = pipec(&["build", "--target", "all", "--out", "out"], &directory);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("nothing was written"));
+    assert_eq!(snapshot_of(&directory.join("out")), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_input_that_cannot_be_read_is_an_io_error() {
+    let directory = scratch("unreadable-input");
+    // A link to a file that is gone: the state after a `.pipe` file is
+    // deleted between the listing of a directory and the build.
+    std::os::unix::fs::symlink(directory.join("deleted.pipe"), directory.join("ci.pipe"))
+        .expect("symlink");
+    let output = pipec(&["build", "ci.pipe", "--out", "out"], &directory);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot read `ci.pipe`"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!directory.join("out").exists());
+}

@@ -86,12 +86,7 @@ pub fn run(arguments: &BuildArgs) -> Result<ExitCode, String> {
     if arguments.check {
         return Ok(check_outputs(&out, &outputs, arguments.quiet));
     }
-    let mut written = 0;
-    for file in &outputs {
-        if write_if_changed(&out.join(&file.path), &file.contents)? {
-            written += 1;
-        }
-    }
+    let written = write_changed(&out, &outputs)?;
     for (_, generated) in &result.generated {
         for note in &generated.notes {
             eprintln_safely(&format!("note: {note}"));
@@ -169,13 +164,53 @@ fn check_outputs(out: &Path, outputs: &[&OutputFile], quiet: bool) -> ExitCode {
     }
 }
 
-/// Writes `contents` to `path` through a temporary file in the same
-/// directory and a rename, so that readers never see half a file; leaves
-/// the file alone when it already holds `contents`.
-fn write_if_changed(path: &Path, contents: &str) -> Result<bool, String> {
-    if std::fs::read_to_string(path).is_ok_and(|existing| existing == contents) {
-        return Ok(false);
+/// Writes the files whose contents changed, all or none: each goes to a
+/// temporary file beside its destination first, and only when every one
+/// is written are they renamed into place, so that a failure (a full disk,
+/// a directory where a file should be) leaves every existing file as it
+/// was and readers never see half a file. Returns how many were written.
+fn write_changed(out: &Path, outputs: &[&OutputFile]) -> Result<usize, String> {
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let staging = outputs.iter().try_for_each(|file| {
+        let path = out.join(&file.path);
+        if std::fs::read_to_string(&path).is_ok_and(|existing| existing == file.contents) {
+            return Ok(());
+        }
+        if path.is_dir() {
+            // Found before anything is renamed, so that nothing is.
+            return Err(format!(
+                "cannot replace `{}`: it is a directory",
+                path.display()
+            ));
+        }
+        let temporary = stage(&path, &file.contents)?;
+        staged.push((temporary, path));
+        Ok(())
+    });
+    let renaming = staging.and_then(|()| {
+        staged.iter().try_for_each(|(temporary, path)| {
+            std::fs::rename(temporary, path).map_err(|error| {
+                format!(
+                    "cannot replace `{}`: {}",
+                    path.display(),
+                    inputs::describe_io(&error)
+                )
+            })
+        })
+    });
+    match renaming {
+        Ok(()) => Ok(staged.len()),
+        Err(message) => {
+            for (temporary, _) in &staged {
+                let _ = std::fs::remove_file(temporary);
+            }
+            Err(message)
+        }
     }
+}
+
+/// Writes `contents` to a temporary file in the directory of `path`.
+fn stage(path: &Path, contents: &str) -> Result<PathBuf, String> {
     let directory = path.parent().unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(directory).map_err(|error| {
         format!(
@@ -189,21 +224,14 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<bool, String> {
         .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
     let temporary = directory.join(format!(".{file_name}.pipec-{}.tmp", std::process::id()));
     std::fs::write(&temporary, contents).map_err(|error| {
+        let _ = std::fs::remove_file(&temporary);
         format!(
             "cannot write `{}`: {}",
             temporary.display(),
             inputs::describe_io(&error)
         )
     })?;
-    std::fs::rename(&temporary, path).map_err(|error| {
-        let _ = std::fs::remove_file(&temporary);
-        format!(
-            "cannot replace `{}`: {}",
-            path.display(),
-            inputs::describe_io(&error)
-        )
-    })?;
-    Ok(true)
+    Ok(temporary)
 }
 
 fn plural(count: usize, noun: &str) -> String {

@@ -35,7 +35,7 @@ pub fn raw(value: &RawValue) -> Yaml {
         RawValue::Map(entries) => Yaml::Map(
             entries
                 .iter()
-                .map(|(key, value)| (key.clone(), raw(value)))
+                .map(|(key, value)| (key.clone().into(), raw(value)))
                 .collect(),
         ),
     }

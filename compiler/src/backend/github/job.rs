@@ -25,7 +25,7 @@ pub fn job(pipeline: &Pipeline, job: &Job, inputs: &Inputs<'_>, notes: &mut Vec<
     if !needed.is_empty() {
         out.insert(
             "needs",
-            Yaml::Seq(needed.into_iter().map(Yaml::Str).collect()),
+            Yaml::Seq(needed.into_iter().map(Yaml::str).collect()),
         );
     }
     if let Some(condition) = &job.condition {
@@ -91,7 +91,9 @@ pub fn job(pipeline: &Pipeline, job: &Job, inputs: &Inputs<'_>, notes: &mut Vec<
                                 Yaml::Map(
                                     entry
                                         .iter()
-                                        .map(|(key, value)| (key.clone(), Yaml::str(value.clone())))
+                                        .map(|(key, value)| {
+                                            (key.clone().into(), Yaml::str(value.clone()))
+                                        })
                                         .collect(),
                                 )
                             })

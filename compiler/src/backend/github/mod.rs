@@ -43,7 +43,7 @@ fn workflow(pipeline: &Pipeline, notes: &mut Vec<String>) -> Yaml {
         inputs: pipeline.inputs(),
     };
     let mut workflow = Yaml::map();
-    workflow.insert("name", Yaml::str(pipeline.display_name()));
+    workflow.insert("name", Yaml::str(pipeline.display_name().to_owned()));
     workflow.insert("on", triggers::on(&pipeline.triggers));
     workflow.insert("permissions", permissions::workflow(pipeline));
     if let Some(concurrency) = &pipeline.concurrency {

@@ -92,7 +92,7 @@ fn map(entries: &[(String, String)]) -> Yaml {
     Yaml::Map(
         entries
             .iter()
-            .map(|(scope, access)| (scope.clone(), Yaml::str(access.clone())))
+            .map(|(scope, access)| (scope.clone().into(), Yaml::str(access.clone())))
             .collect(),
     )
 }

@@ -343,7 +343,12 @@ fn with_retries(script: &str, attempts: u32) -> String {
 pub fn env_map(env: &[EnvVar], inputs: &Inputs<'_>) -> Yaml {
     Yaml::Map(
         env.iter()
-            .map(|var| (var.name.clone(), Yaml::str(expr::text(&var.value, inputs))))
+            .map(|var| {
+                (
+                    var.name.clone().into(),
+                    Yaml::str(expr::text(&var.value, inputs)),
+                )
+            })
             .collect(),
     )
 }
@@ -351,7 +356,12 @@ pub fn env_map(env: &[EnvVar], inputs: &Inputs<'_>) -> Yaml {
 fn with_map(with: &[ActionInput], inputs: &Inputs<'_>) -> Yaml {
     Yaml::Map(
         with.iter()
-            .map(|input| (input.name.clone(), action_value(&input.value, inputs)))
+            .map(|input| {
+                (
+                    input.name.clone().into(),
+                    action_value(&input.value, inputs),
+                )
+            })
             .collect(),
     )
 }

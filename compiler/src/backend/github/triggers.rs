@@ -88,7 +88,7 @@ pub fn on(triggers: &Triggers) -> Yaml {
 
 /// `branches` and `branches-ignore` may not both be given for one event:
 /// then the ignored patterns become `!` entries of `branches`.
-fn filters(event: &mut Yaml, filters: &Filters, key: &str) {
+fn filters(event: &mut Yaml, filters: &Filters, key: &'static str) {
     both(event, &filters.branches, &filters.branches_ignore, key);
 }
 
@@ -96,7 +96,7 @@ fn paths(event: &mut Yaml, filters: &Filters) {
     both(event, &filters.paths, &filters.paths_ignore, "paths");
 }
 
-fn both(event: &mut Yaml, included: &[String], ignored: &[String], key: &str) {
+fn both(event: &mut Yaml, included: &[String], ignored: &[String], key: &'static str) {
     match (included.is_empty(), ignored.is_empty()) {
         (true, true) => {}
         (false, true) => event.insert(key, strings(included)),

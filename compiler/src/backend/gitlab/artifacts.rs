@@ -79,7 +79,7 @@ fn cache_key(name: &str, key: &Expr, dialect: &Dialect) -> Yaml {
     let mut entry = Yaml::map();
     entry.insert(
         "files",
-        Yaml::Seq(files.into_iter().map(Yaml::Str).collect()),
+        Yaml::Seq(files.into_iter().map(Yaml::str).collect()),
     );
     entry.insert(
         "prefix",
@@ -109,7 +109,7 @@ pub fn artifacts(job: &Job) -> Option<Yaml> {
     if !paths.is_empty() {
         out.insert(
             "paths",
-            Yaml::Seq(paths.into_iter().map(Yaml::Str).collect()),
+            Yaml::Seq(paths.into_iter().map(Yaml::str).collect()),
         );
     }
     if let Some(expire) = job

@@ -14,7 +14,7 @@ use crate::backend::gitlab::script;
 use crate::backend::gitlab::stages::Stages;
 use crate::backend::gitlab::values::{self, Dialect};
 use crate::backend::names;
-use crate::backend::yaml::Yaml;
+use crate::backend::yaml::{Text, Yaml};
 use crate::ir::{Context, EnvVar, Expr, ExprKind, Job, Pipeline, StepAction};
 use crate::types::Type;
 
@@ -31,7 +31,7 @@ pub fn job(
 ) -> Yaml {
     let job = &pipeline.jobs[index];
     let mut out = Yaml::map();
-    out.insert("stage", Yaml::str(stages.stage_of(index)));
+    out.insert("stage", Yaml::str(stages.stage_of(index).to_owned()));
     match &job.image {
         Some(image) => out.insert("image", Yaml::str(values::yaml_text(image, dialect))),
         None if !job.deploys.is_empty() => {
@@ -97,7 +97,7 @@ pub fn job(
     }
     out.insert(
         "script",
-        Yaml::Seq(script.items.into_iter().map(Yaml::Str).collect()),
+        Yaml::Seq(script.items.into_iter().map(Yaml::str).collect()),
     );
     out.insert_some("artifacts", artifacts::artifacts(job));
     if let Some(environment) = &job.environment {
@@ -144,6 +144,12 @@ pub fn job(
 
 /// Each job's condition joined with those of the jobs it needs (for jobs
 /// without a status predicate), in job order.
+///
+/// The join is a flat conjunction in which each condition appears once,
+/// however many paths lead to it: joined as trees, the conditions would
+/// double at every diamond of the graph (a job needing two jobs that share
+/// an ancestor), exponentially in its depth. Conditions are the same when
+/// they read the same, wherever they are written.
 pub fn effective_conditions(pipeline: &Pipeline, order: &[usize]) -> Vec<Option<Expr>> {
     let by_name: std::collections::HashMap<&str, usize> = pipeline
         .jobs
@@ -151,30 +157,85 @@ pub fn effective_conditions(pipeline: &Pipeline, order: &[usize]) -> Vec<Option<
         .enumerate()
         .map(|(position, job)| (job.name.as_str(), position))
         .collect();
+    let mut conjuncts = Conjuncts::default();
+    // Per job, the conjuncts of its effective condition, by number.
+    let mut joined: Vec<Vec<usize>> = vec![Vec::new(); pipeline.jobs.len()];
     let mut effective: Vec<Option<Expr>> = vec![None; pipeline.jobs.len()];
     for &index in order {
         let job = &pipeline.jobs[index];
         if job.condition.as_ref().is_some_and(Expr::mentions_status) {
+            // It runs whatever happened before; jobs after it do not
+            // inherit a status predicate.
             effective[index] = job.condition.clone();
             continue;
         }
-        let mut parts: Vec<Expr> = job.condition.iter().cloned().collect();
-        for need in &job.needs {
-            if let Some(&position) = by_name.get(need.job.as_str())
-                && let Some(condition) = &effective[position]
-                && !condition.mentions_status()
-                && !parts.contains(condition)
-            {
-                parts.push(condition.clone());
+        let mut own: Vec<usize> = Vec::new();
+        if let Some(condition) = &job.condition {
+            match &condition.kind {
+                ExprKind::All(parts) => own.extend(parts.iter().map(|part| conjuncts.number(part))),
+                _ => own.push(conjuncts.number(condition)),
             }
         }
-        effective[index] = match parts.len() {
-            0 => None,
-            1 => parts.pop(),
-            _ => Some(Expr::new(ExprKind::All(parts), Type::Bool, job.origin)),
+        let needed = job
+            .needs
+            .iter()
+            .filter_map(|need| by_name.get(need.job.as_str()).copied());
+        let mut ids: Vec<usize> = Vec::new();
+        conjuncts.stamp += 1;
+        for id in own
+            .into_iter()
+            .chain(needed.flat_map(|position| joined[position].iter().copied()))
+        {
+            if conjuncts.first_sight(id) {
+                ids.push(id);
+            }
+        }
+        effective[index] = match ids.as_slice() {
+            [] => None,
+            [one] => Some(conjuncts.expressions[*one].clone()),
+            _ => Some(Expr::new(
+                ExprKind::All(
+                    ids.iter()
+                        .map(|&id| conjuncts.expressions[id].clone())
+                        .collect(),
+                ),
+                Type::Bool,
+                job.origin,
+            )),
         };
+        joined[index] = ids;
     }
     effective
+}
+
+/// The distinct conjuncts of a pipeline's conditions, numbered by how they
+/// read, with a stamp per conjunct for deduplicating one job's list in
+/// linear time.
+#[derive(Default)]
+struct Conjuncts {
+    expressions: Vec<Expr>,
+    numbers: std::collections::HashMap<String, usize>,
+    last_stamp: Vec<u64>,
+    stamp: u64,
+}
+
+impl Conjuncts {
+    fn number(&mut self, expression: &Expr) -> usize {
+        let next = self.expressions.len();
+        let number = *self.numbers.entry(expression.to_string()).or_insert(next);
+        if number == next {
+            self.expressions.push(expression.clone());
+            self.last_stamp.push(0);
+        }
+        number
+    }
+
+    /// Whether `id` is seen for the first time since the stamp changed.
+    fn first_sight(&mut self, id: usize) -> bool {
+        let fresh = self.last_stamp[id] != self.stamp;
+        self.last_stamp[id] = self.stamp;
+        fresh
+    }
 }
 
 /// `needs:` with the data each need brings: artifacts for `artifacts_from`
@@ -207,7 +268,7 @@ fn needs(
         .into_iter()
         .map(|name| {
             let mut entry = Yaml::map();
-            entry.insert("job", Yaml::str(name));
+            entry.insert("job", Yaml::str(name.to_owned()));
             let data = job.artifacts_from.iter().any(|need| need.job == name)
                 || producers.iter().any(|producer| producer == name);
             entry.insert("artifacts", Yaml::Bool(data));
@@ -248,11 +309,11 @@ fn rules_yaml(rules: &[RuleEntry], manual: bool) -> Yaml {
     )
 }
 
-fn env_entries(env: &[EnvVar], dialect: &Dialect) -> Vec<(String, Yaml)> {
+fn env_entries(env: &[EnvVar], dialect: &Dialect) -> Vec<(Text, Yaml)> {
     env.iter()
         .map(|var| {
             (
-                var.name.clone(),
+                var.name.clone().into(),
                 Yaml::str(values::yaml_text(&var.value, dialect)),
             )
         })
@@ -275,7 +336,7 @@ fn variables(job: &Job, hoisted: &[EnvVar], dialect: &Dialect) -> Yaml {
         _ => None,
     });
     match checkout {
-        None => entries.push(("GIT_STRATEGY".to_owned(), Yaml::str("none"))),
+        None => entries.push(("GIT_STRATEGY".into(), Yaml::str("none"))),
         Some(with) => {
             for input in with {
                 let value = match &input.value.kind {
@@ -294,7 +355,7 @@ fn variables(job: &Job, hoisted: &[EnvVar], dialect: &Dialect) -> Yaml {
                     ("clean", "false") => ("GIT_CLEAN_FLAGS", "none".to_owned()),
                     _ => continue,
                 };
-                entries.push((setting.0.to_owned(), Yaml::str(setting.1)));
+                entries.push((setting.0.into(), Yaml::str(setting.1)));
             }
         }
     }
@@ -359,7 +420,7 @@ fn parallel(matrix: &crate::ir::Matrix) -> Yaml {
                 Yaml::Map(
                     combination
                         .iter()
-                        .map(|(key, value)| (variable(key), Yaml::str(value.clone())))
+                        .map(|(key, value)| (variable(key).into(), Yaml::str(value.clone())))
                         .collect(),
                 )
             })

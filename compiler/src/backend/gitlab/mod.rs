@@ -24,7 +24,7 @@ mod values;
 mod workflow;
 
 use crate::backend::escape::escape_into;
-use crate::backend::yaml::{Yaml, render};
+use crate::backend::yaml::{Text, Yaml, render};
 use crate::backend::{BuildContext, Generated, OutputFile, header};
 use crate::ir::{Input, Pipeline, Project};
 use values::Dialect;
@@ -98,21 +98,21 @@ pub fn generate(project: &Project, context: &BuildContext) -> Generated {
 fn pipeline_document(pipeline: &Pipeline, dialect: Dialect, standalone: bool) -> Yaml {
     let mut document = Yaml::map();
     let mut workflow = Yaml::map();
-    workflow.insert("name", Yaml::str(pipeline.display_name()));
+    workflow.insert("name", Yaml::str(pipeline.display_name().to_owned()));
     if standalone {
         let variables = RuleVariables::of(pipeline, false);
         let rules = workflow::event_rules(&pipeline.triggers, variables.reference);
         workflow.insert("rules", workflow::rules_yaml(&rules, variables));
     }
     document.insert("workflow", workflow);
-    let mut variables: Vec<(String, Yaml)> = Vec::new();
+    let mut variables: Vec<(Text, Yaml)> = Vec::new();
     if standalone {
         let own: Vec<&Input> = pipeline.inputs().iter().collect();
         variables.extend(workflow::input_variables(&own, ""));
     }
     for var in &pipeline.env {
         variables.push((
-            var.name.clone(),
+            var.name.clone().into(),
             Yaml::str(values::yaml_text(&var.value, &dialect)),
         ));
     }
@@ -176,7 +176,7 @@ fn parent_document(project: &Project) -> Yaml {
     // Each pipeline's inputs under its own name in the one Run pipeline
     // form (`RELEASE_INPUTS_VERSION`); its trigger job passes them down as
     // the `INPUTS_…` variables the child reads.
-    let mut form: Vec<(String, Yaml)> = Vec::new();
+    let mut form: Vec<(Text, Yaml)> = Vec::new();
     for pipeline in &project.pipelines {
         let own: Vec<&Input> = pipeline.inputs().iter().collect();
         form.extend(workflow::input_variables(&own, &input_prefix(pipeline)));
@@ -202,7 +202,7 @@ fn parent_document(project: &Project) -> Yaml {
                         input.name.clone(),
                     ));
                     let value = Yaml::str(format!("${{{prefix}{name}}}"));
-                    (name, value)
+                    (name.into(), value)
                 })
                 .collect();
             trigger_job.insert("variables", Yaml::Map(passed));

@@ -97,7 +97,7 @@ fn job(
             )),
         ]),
     );
-    out.insert("when", Yaml::str(when));
+    out.insert("when", Yaml::str(when.to_owned()));
     out.insert("timeout", Yaml::str("5 minutes"));
     out
 }

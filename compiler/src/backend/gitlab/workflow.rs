@@ -12,7 +12,7 @@
 
 use crate::backend::gitlab::condition::{self, Cond, Side, all, any};
 use crate::backend::gitlab::values::{EVENT_VARIABLE, REF_VARIABLE};
-use crate::backend::yaml::Yaml;
+use crate::backend::yaml::{Text, Yaml};
 use crate::glob;
 use crate::ir::{Context, Expr, Filters, Input, InputType, Literal, Pipeline, Triggers};
 
@@ -281,7 +281,7 @@ pub fn rules_yaml(rules: &[EventRule], variables: RuleVariables) -> Yaml {
 /// The manual inputs as variables of the Run pipeline form: a default
 /// (the value on every other event too), a description, and the options
 /// of an enum or a `bool`.
-pub fn input_variables(inputs: &[&Input], prefix: &str) -> Vec<(String, Yaml)> {
+pub fn input_variables(inputs: &[&Input], prefix: &str) -> Vec<(Text, Yaml)> {
     inputs
         .iter()
         .map(|input| {
@@ -337,7 +337,8 @@ pub fn input_variables(inputs: &[&Input], prefix: &str) -> Vec<(String, Yaml)> {
                 format!(
                     "{prefix}{}",
                     crate::backend::names::env_name(&Context::Input(input.name.clone()))
-                ),
+                )
+                .into(),
                 entry,
             )
         })

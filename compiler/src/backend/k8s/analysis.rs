@@ -101,7 +101,7 @@ fn metric(name: &str, condition: &RollbackCondition) -> Yaml {
     let mut provider = Yaml::map();
     provider.insert("prometheus", prometheus);
     let mut out = Yaml::map();
-    out.insert("name", Yaml::str(name));
+    out.insert("name", Yaml::str(name.to_owned()));
     out.insert("interval", Yaml::str(INTERVAL));
     // No traffic yet is no evidence against the canary.
     out.insert(

@@ -112,7 +112,7 @@ impl<'a> Values<'a> {
     pub fn var_entry(&self, name: &str, var: &str) -> Yaml {
         let mut reference = Yaml::map();
         reference.insert("name", Yaml::str(naming::vars_name(self.pipeline)));
-        reference.insert("key", Yaml::str(var));
+        reference.insert("key", Yaml::str(var.to_owned()));
         // Like an unset CI variable, a missing key reads as empty.
         reference.insert("optional", Yaml::Bool(true));
         value_from(name, "configMapKeyRef", reference)
@@ -162,24 +162,24 @@ impl<'a> Values<'a> {
 /// A variable holding key `key` of the Secret `secret`.
 pub fn secret_variable(name: &str, secret: &str, key: &str) -> Yaml {
     let mut reference = Yaml::map();
-    reference.insert("name", Yaml::str(secret));
-    reference.insert("key", Yaml::str(key));
+    reference.insert("name", Yaml::str(secret.to_owned()));
+    reference.insert("key", Yaml::str(key.to_owned()));
     value_from(name, "secretKeyRef", reference)
 }
 
 fn value_from(name: &str, source: &str, reference: Yaml) -> Yaml {
     let mut from = Yaml::map();
-    from.insert(source, reference);
+    from.insert(source.to_owned(), reference);
     let mut entry = Yaml::map();
-    entry.insert("name", Yaml::str(name));
+    entry.insert("name", Yaml::str(name.to_owned()));
     entry.insert("valueFrom", from);
     entry
 }
 
 fn plain(name: &str, value: &str) -> Yaml {
     let mut entry = Yaml::map();
-    entry.insert("name", Yaml::str(name));
-    entry.insert("value", Yaml::str(value));
+    entry.insert("name", Yaml::str(name.to_owned()));
+    entry.insert("value", Yaml::str(value.to_owned()));
     entry
 }
 

@@ -157,20 +157,20 @@ pub fn artifact_name(name: &str, index: usize) -> String {
 
 pub fn named(name: &str) -> Yaml {
     let mut entry = Yaml::map();
-    entry.insert("name", Yaml::str(name));
+    entry.insert("name", Yaml::str(name.to_owned()));
     entry
 }
 
 pub fn argument(name: &str, value: &str) -> Yaml {
     let mut entry = named(name);
-    entry.insert("value", Yaml::str(value));
+    entry.insert("value", Yaml::str(value.to_owned()));
     entry
 }
 
 /// An artifact argument taken from another node's artifact.
 pub fn artifact_from(name: &str, from: &str) -> Yaml {
     let mut entry = named(name);
-    entry.insert("from", Yaml::str(from));
+    entry.insert("from", Yaml::str(from.to_owned()));
     entry
 }
 

@@ -81,8 +81,8 @@ pub fn object(
     spec: Yaml,
 ) -> Yaml {
     let mut document = Yaml::map();
-    document.insert("apiVersion", Yaml::str(api_version));
-    document.insert("kind", Yaml::str(kind));
+    document.insert("apiVersion", Yaml::str(api_version.to_owned()));
+    document.insert("kind", Yaml::str(kind.to_owned()));
     document.insert("metadata", metadata(job, deploy, name));
     document.insert("spec", spec);
     document
@@ -91,7 +91,7 @@ pub fn object(
 /// `metadata` of an object of the deploy.
 pub fn metadata(job: &Job, deploy: &Deploy, name: &str) -> Yaml {
     let mut metadata = Yaml::map();
-    metadata.insert("name", Yaml::str(name));
+    metadata.insert("name", Yaml::str(name.to_owned()));
     metadata.insert("namespace", Yaml::str(namespace_of(job, deploy)));
     metadata.insert("labels", labels(deploy));
     metadata

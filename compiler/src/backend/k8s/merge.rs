@@ -50,8 +50,8 @@ fn name_of(item: &Yaml) -> Option<&str> {
     match item {
         Yaml::Map(entries) => entries
             .iter()
-            .find_map(|(key, value)| match (key.as_str(), value) {
-                ("name", Yaml::Str(name)) => Some(name.as_str()),
+            .find_map(|(key, value)| match (key.as_ref(), value) {
+                ("name", Yaml::Str(name)) => Some(name.as_ref()),
                 _ => None,
             }),
         _ => None,
@@ -64,8 +64,8 @@ mod tests {
 
     fn named(name: &str, value: &str) -> Yaml {
         Yaml::Map(vec![
-            ("name".into(), Yaml::str(name)),
-            ("value".into(), Yaml::str(value)),
+            ("name".into(), Yaml::str(name.to_owned())),
+            ("value".into(), Yaml::str(value.to_owned())),
         ])
     }
 

@@ -64,8 +64,8 @@ pub fn resources(asked: Option<&Resources>, cpu: &str, memory: &str) -> Yaml {
     let mut out = Yaml::map();
     out.insert("requests", requests);
     let mut limits = Yaml::map();
-    limits.insert_some("cpu", asked.cpu_limit.map(Yaml::Str));
-    limits.insert_some("memory", asked.memory_limit.map(Yaml::Str));
+    limits.insert_some("cpu", asked.cpu_limit.map(Yaml::str));
+    limits.insert_some("memory", asked.memory_limit.map(Yaml::str));
     if !limits.is_empty_collection() {
         out.insert("limits", limits);
     }
@@ -134,8 +134,8 @@ pub fn mounts(caches: &[Cache]) -> Yaml {
 
 fn mount(name: &str, path: &str) -> Yaml {
     let mut entry = Yaml::map();
-    entry.insert("name", Yaml::str(name));
-    entry.insert("mountPath", Yaml::str(path));
+    entry.insert("name", Yaml::str(name.to_owned()));
+    entry.insert("mountPath", Yaml::str(path.to_owned()));
     entry
 }
 

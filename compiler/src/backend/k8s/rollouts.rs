@@ -105,7 +105,7 @@ fn background_analysis(job: &Job, deploy: &Deploy) -> Yaml {
     template.insert("templateName", Yaml::str(naming::analysis_template(deploy)));
     let argument = |name: &str, value: String| {
         let mut entry = Yaml::map();
-        entry.insert("name", Yaml::str(name));
+        entry.insert("name", Yaml::str(name.to_owned()));
         entry.insert("value", Yaml::str(value));
         entry
     };

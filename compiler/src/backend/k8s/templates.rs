@@ -171,7 +171,7 @@ pub fn may_fail_template(pipeline: &Pipeline, job: &Job) -> Yaml {
 /// A `synchronization` holding one mutex.
 pub fn mutex(name: &str) -> Yaml {
     let mut entry = Yaml::map();
-    entry.insert("name", Yaml::str(name));
+    entry.insert("name", Yaml::str(name.to_owned()));
     let mut synchronization = Yaml::map();
     synchronization.insert("mutexes", Yaml::Seq(vec![entry]));
     synchronization

@@ -183,7 +183,7 @@ fn parameters(pipeline: &Pipeline) -> Yaml {
             }
             parameter.insert(
                 "enum",
-                Yaml::Seq(choices.into_iter().map(Yaml::Str).collect()),
+                Yaml::Seq(choices.into_iter().map(Yaml::str).collect()),
             );
         }
         parameter.insert(
@@ -223,8 +223,8 @@ fn task(pipeline: &Pipeline, job: &Job) -> Yaml {
     let through_matrix_template = naming::has_matrix_template(job);
     task.insert("template", Yaml::str(naming::task_template(job)));
     let (depends, when) = conditions::task_condition(pipeline, job);
-    task.insert_some("depends", depends.map(Yaml::Str));
-    task.insert_some("when", when.map(Yaml::Str));
+    task.insert_some("depends", depends.map(Yaml::str));
+    task.insert_some("when", when.map(Yaml::str));
     let mut parameters: Vec<Yaml> = Vec::new();
     if !through_matrix_template {
         parameters.extend(
@@ -277,7 +277,7 @@ fn matrix_items(job: &Job) -> Option<Yaml> {
                             .find(|(name, _)| name == key)
                             .map(|(_, value)| value.clone())
                             .unwrap_or_default();
-                        ((*key).to_owned(), Yaml::Str(value))
+                        ((*key).to_owned().into(), Yaml::str(value))
                     })
                     .collect(),
             )
@@ -321,7 +321,7 @@ fn exit_handler(pipeline: &Pipeline) -> Yaml {
             step.insert("template", Yaml::str(naming::notify_template(index)));
             step.insert_some(
                 "when",
-                conditions::notify_condition(&notification.when).map(Yaml::Str),
+                conditions::notify_condition(&notification.when).map(Yaml::str),
             );
             step
         })

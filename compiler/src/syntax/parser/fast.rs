@@ -149,6 +149,8 @@ impl<'src> Parser<'_, 'src> {
                 return Err(GiveUp);
             }
         }
+        // The tree lives through every later phase: no slack from doubling.
+        items.shrink_to_fit();
         Ok(items)
     }
 
@@ -326,6 +328,7 @@ impl<'src> Parser<'_, 'src> {
                 break;
             }
         }
+        elements.shrink_to_fit();
         Ok(elements)
     }
 
@@ -648,6 +651,7 @@ impl<'src> Parser<'_, 'src> {
                 break;
             }
         }
+        fields.shrink_to_fit();
         Ok(fields)
     }
 }
