@@ -1,4 +1,8 @@
-//! Phase benchmarks on generated pipelines (`cargo bench -p pipec`).
+//! Phase benchmarks on generated pipelines (`cargo bench -p pipec`): parse,
+//! the tree checks, check with lowering, each backend on the lowered IR, and
+//! a whole build for every target, in process. The whole `pipec` process,
+//! with its reading, writing and peak memory, is measured by
+//! `cargo bench -p pipec-cli --bench end_to_end`.
 //!
 //! A plain bench binary rather than a framework: it prints the median of
 //! repeated runs per phase and size, the figures recorded in
@@ -71,19 +75,41 @@ fn main() {
             "check+lower",
             full
         );
+        // Each backend alone, on the IR of the checked pipeline.
+        let mut sources = pipec::source::Sources::new();
+        sources.add("bench.pipe", text.clone());
+        let checked = pipec::check(&mut sources, &pipec::resolve::NoFiles);
+        let context = pipec::backend::BuildContext {
+            input_hash: "bench".to_owned(),
+        };
+        for target in pipec::backend::Target::ALL.iter().copied() {
+            let backend = median_of(runs, || {
+                black_box(pipec::backend::generate(
+                    black_box(&checked.project),
+                    target,
+                    &context,
+                ));
+            });
+            println!(
+                "{jobs:<8} {:>10} {:>12} {:>12.2?}",
+                text.len(),
+                target.name(),
+                backend
+            );
+        }
         let build = median_of(runs, || {
             let mut sources = pipec::source::Sources::new();
             sources.add("bench.pipe", text.clone());
             black_box(pipec::build(
                 &mut sources,
                 &pipec::resolve::NoFiles,
-                &[pipec::backend::Target::Github],
+                pipec::backend::Target::ALL,
             ));
         });
         println!(
             "{jobs:<8} {:>10} {:>12} {:>12.2?}",
             text.len(),
-            "build github",
+            "build all",
             build
         );
     }

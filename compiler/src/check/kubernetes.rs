@@ -44,11 +44,16 @@ pub fn check_kubernetes(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
                 "a notification".to_owned(),
             )
         }));
+        let mut positions: std::collections::HashMap<String, usize> = templates
+            .iter()
+            .enumerate()
+            .map(|(position, (name, _, _))| (name.clone(), position))
+            .collect();
         for job in &pipeline.jobs {
             for name in naming::job_templates(job) {
                 let owner = format!("job `{}`", job.name);
                 if let Some((_, origin, other)) =
-                    templates.iter().find(|(known, _, _)| *known == name)
+                    positions.get(&name).map(|&position| &templates[position])
                 {
                     // Two jobs of one name are reported as duplicates (E0203).
                     if *other == owner {
@@ -67,6 +72,7 @@ pub fn check_kubernetes(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
                     break;
                 }
                 let head = Origin::new(job.origin.source, keyword(job.origin.span, "job"));
+                positions.insert(name.clone(), templates.len());
                 templates.push((name, head, owner));
             }
             let task = naming::job_template(job);

@@ -50,6 +50,43 @@ pub struct Project {
     pub pipelines: Vec<Pipeline>,
 }
 
+/// A map from job names to positions, built on first use. It checks what
+/// it finds, so that it can never be wrong: a pipeline whose jobs changed
+/// after it was built (only the lowering and tests build pipelines) still
+/// finds its jobs, by a scan.
+#[derive(Clone, Default)]
+pub struct JobIndex(std::sync::OnceLock<std::collections::HashMap<String, usize>>);
+
+impl JobIndex {
+    fn find(&self, jobs: &[Job], name: &str) -> Option<usize> {
+        let positions = self.0.get_or_init(|| {
+            jobs.iter()
+                .enumerate()
+                .map(|(position, job)| (job.name.clone(), position))
+                .collect()
+        });
+        match positions.get(name) {
+            Some(&position) if jobs.get(position).is_some_and(|job| job.name == name) => {
+                Some(position)
+            }
+            _ => jobs.iter().position(|job| job.name == name),
+        }
+    }
+}
+
+/// A cache: pipelines equal in their jobs are equal whatever it holds.
+impl PartialEq for JobIndex {
+    fn eq(&self, _: &JobIndex) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for JobIndex {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("JobIndex")
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Pipeline {
     /// The label: `pipeline ci` is `ci`; names the output files.
@@ -68,11 +105,21 @@ pub struct Pipeline {
     pub jobs: Vec<Job>,
     pub notifications: Vec<Notification>,
     pub escapes: Escapes,
+    /// Where each job is in `jobs`, for [`Pipeline::job`].
+    #[serde(skip)]
+    pub job_index: JobIndex,
 }
 
 impl Pipeline {
+    /// The job named `name`. Backends and checks look jobs up by name for
+    /// every `needs` entry, so the lookup is by hash, not a scan of `jobs`.
     pub fn job(&self, name: &str) -> Option<&Job> {
-        self.jobs.iter().find(|job| job.name == name)
+        self.job_position(name).map(|position| &self.jobs[position])
+    }
+
+    /// Where the job named `name` is in `jobs`.
+    pub fn job_position(&self, name: &str) -> Option<usize> {
+        self.job_index.find(&self.jobs, name)
     }
 
     /// The name the CI service shows: the `name` attribute, or the label.

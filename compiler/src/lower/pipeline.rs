@@ -53,6 +53,7 @@ impl<'p> Lowerer<'p> {
             jobs: Vec::new(),
             notifications: Vec::new(),
             escapes: ir::Escapes::default(),
+            job_index: ir::JobIndex::default(),
         };
         for item in body {
             match item {

@@ -273,9 +273,7 @@ fn needs(
                 || producers.iter().any(|producer| producer == name);
             entry.insert("artifacts", Yaml::Bool(data));
             let may_be_absent = pipeline
-                .jobs
-                .iter()
-                .position(|other| other.name == name)
+                .job_position(name)
                 .is_some_and(|position| effective.get(position).is_some_and(Option::is_some));
             if status_job && may_be_absent {
                 entry.insert("optional", Yaml::Bool(true));

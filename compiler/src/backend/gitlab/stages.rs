@@ -236,6 +236,7 @@ mod tests {
                 .collect(),
             notifications: Vec::new(),
             escapes: crate::ir::Escapes::default(),
+            job_index: crate::ir::JobIndex::default(),
         }
     }
 
