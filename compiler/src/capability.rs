@@ -214,14 +214,14 @@ pub const TABLE: &[(Construct, &str, [Support; 3])] = &[
     ),
     (
         Construct::StepStatusCondition,
-        "a status predicate in a step `if`",
+        "a status predicate other than `success()` in a step `if`",
         [
             Supported,
             Unsupported(
-                "a GitLab job stops at its first failing command; put the step in a job of its own with `if = failure()`",
+                "a GitLab job stops at its first failing command, so only `success()` holds where a step runs; put the step in a job of its own with `if = failure()`",
             ),
             Unsupported(
-                "an Argo step stops at its first failing command; put the step in a job of its own with `if = failure()`",
+                "an Argo step stops at its first failing command, so only `success()` holds where a step runs; put the step in a job of its own with `if = failure()`",
             ),
         ],
     ),

@@ -59,8 +59,9 @@ pub fn word(value: &Expr, variable: &dyn Fn(&Expr) -> String) -> String {
 }
 
 /// A condition as a shell command list that succeeds exactly when the
-/// condition holds. Status predicates cannot be asked inside a script (the
-/// capability table rejects them in step conditions); they read as `true`.
+/// condition holds. A script that reaches a step has succeeded so far, so
+/// `success()` reads as `true`; the other status predicates cannot be asked
+/// inside a script (the capability table rejects them in step conditions).
 pub fn condition(expr: &Expr, variable: &dyn Fn(&Expr) -> String) -> String {
     match &expr.kind {
         ExprKind::Bool(true) | ExprKind::Status(_) => "true".to_owned(),

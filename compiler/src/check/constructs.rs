@@ -238,7 +238,7 @@ fn collect_job(job: &Job, uses: &mut Vec<(Construct, Origin)>) {
             uses.push((Construct::WorkingDirectory, step.origin));
         }
         if let Some(condition) = &step.condition {
-            let construct = if condition.mentions_status() {
+            let construct = if condition.asks_status_beyond_success() {
                 Construct::StepStatusCondition
             } else {
                 Construct::StepCondition

@@ -357,4 +357,35 @@ impl Expr {
         self.visit(&mut |expr| found |= matches!(expr.kind, ExprKind::Status(_)));
         found
     }
+
+    /// Whether a step condition asks about earlier outcomes in a way a
+    /// script cannot answer. A script that reaches a step has succeeded so
+    /// far, so `success()` as a conjunct of the whole condition is `true`
+    /// there; any other status predicate (`failure()`, `!success()`,
+    /// `success() || …`) needs the CI service to evaluate it.
+    /// The step condition a script has to test: without its `success()`
+    /// conjuncts, which hold wherever a script reaches the step; `None`
+    /// when nothing is left to test.
+    pub fn inside_script(&self) -> Option<Expr> {
+        match &self.kind {
+            ExprKind::Status(Status::Success) => None,
+            ExprKind::All(operands) => {
+                let mut rest: Vec<Expr> = operands.iter().filter_map(Expr::inside_script).collect();
+                match rest.len() {
+                    0 => None,
+                    1 => rest.pop(),
+                    _ => Some(Expr::new(ExprKind::All(rest), self.ty.clone(), self.origin)),
+                }
+            }
+            _ => Some(self.clone()),
+        }
+    }
+
+    pub fn asks_status_beyond_success(&self) -> bool {
+        match &self.kind {
+            ExprKind::Status(Status::Success) => false,
+            ExprKind::All(operands) => operands.iter().any(Expr::asks_status_beyond_success),
+            _ => self.mentions_status(),
+        }
+    }
 }

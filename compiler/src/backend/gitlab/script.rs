@@ -167,7 +167,8 @@ fn step_item(step: &Step, body: &str, hoisted: &[EnvVar], dialect: &Dialect) -> 
             step.name
         ));
     }
-    if let Some(condition) = &step.condition {
+    let condition = step.condition.as_ref().and_then(crate::ir::Expr::inside_script);
+    if let Some(condition) = &condition {
         let cond = condition::translate(condition, Outcome::Succeeded, dialect);
         text.push_str(&format!("if {}; then\n", condition::shell(&cond)));
     }
@@ -199,7 +200,7 @@ fn step_item(step: &Step, body: &str, hoisted: &[EnvVar], dialect: &Dialect) -> 
     if subshell {
         text.push_str(")\n");
     }
-    if step.condition.is_some() {
+    if condition.is_some() {
         text.push_str("fi\n");
     }
     for output in &step.outputs {
