@@ -109,18 +109,22 @@ fn service_hosts(job: &Job) -> Yaml {
     step
 }
 
-/// Matrix jobs upload one artifact per combination, named after it.
+/// An artifact's name in the workflow run: `job.artifact`, since in
+/// `.pipe` artifact names are a job's own and GitHub's are the run's (a
+/// second upload of one name fails the job). Matrix jobs upload one
+/// artifact per combination, `job.artifact.N` with the combination's index
+/// (its values may hold `/` or `:`, which artifact names may not). Names
+/// are identifiers, which hold no `.`, so no name is the start of another.
 fn artifact_name(name: &str, job: &Job) -> String {
+    let prefix = artifact_prefix(name, job);
     match &job.matrix {
-        Some(matrix) => {
-            let mut text = name.to_owned();
-            for key in matrix.keys() {
-                text.push_str(&format!("-${{{{ matrix.{key} }}}}"));
-            }
-            text
-        }
-        None => name.to_owned(),
+        Some(_) => format!("{prefix}.${{{{ strategy.job-index }}}}"),
+        None => prefix,
     }
+}
+
+fn artifact_prefix(name: &str, job: &Job) -> String {
+    format!("{}.{name}", job.name)
 }
 
 /// The artifacts of the jobs in `artifacts_from`, restored at their paths.
@@ -138,10 +142,13 @@ fn downloads(pipeline: &Pipeline, job: &Job, out: &mut Vec<Yaml>) {
             step.insert("uses", pinned(&actions::DOWNLOAD_ARTIFACT));
             let mut with = Yaml::map();
             if producer.matrix.is_some() {
-                with.insert("pattern", Yaml::str(format!("{}-*", artifact.name)));
+                with.insert(
+                    "pattern",
+                    Yaml::str(format!("{}.*", artifact_prefix(&artifact.name, producer))),
+                );
                 with.insert("merge-multiple", Yaml::Bool(true));
             } else {
-                with.insert("name", Yaml::str(artifact.name.clone()));
+                with.insert("name", Yaml::str(artifact_name(&artifact.name, producer)));
             }
             with.insert("path", Yaml::str(common_directory(&artifact.paths)));
             step.insert("with", with);
