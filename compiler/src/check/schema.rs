@@ -170,6 +170,11 @@ pub const BLOCKS: &[BlockSchema] = &[
             ),
             attribute("cron", "cron", "the schedule, five cron fields in UTC"),
             attribute("types", "list<string>", "the pull request activity types"),
+            attribute(
+                "required",
+                "bool",
+                "the pull request's checks are required for merging, so it must report on every pull request",
+            ),
         ]),
         doc: "a trigger: `push`, `pull_request`, `schedule` or `manual`",
     },

@@ -166,6 +166,8 @@ codes! {
     JobUnreachable = "W0106", Warning, "job unreachable";
     /// A job that may run for an event for which a job it needs does not.
     NeedsNotInPipeline = "W0107", Warning, "needed job skipped for some event";
+    /// A pull request trigger marked `required` with a path filter.
+    RequiredCheckWithPathFilter = "W0108", Warning, "required pull request check with a path filter";
     /// A deploy image tagged `latest` or not tagged at all.
     UnpinnedDeployImage = "W0120", Warning, "unpinned deploy image";
     /// A production environment whose url is `http://`.

@@ -11,6 +11,7 @@ use crate::lower::Lowerer;
 use crate::lower::context::EVENTS;
 use crate::lower::expr::Destination;
 use crate::lower::scope::Scope;
+use crate::span::Span;
 use crate::syntax::ast::{Block, Item};
 use crate::types::Type;
 
@@ -29,6 +30,8 @@ impl Lowerer<'_> {
         let mut types = Vec::new();
         let mut crons = Vec::new();
         let mut inputs = Vec::new();
+        let mut required: Option<Span> = None;
+        let mut path_filter: Option<Span> = None;
         for item in items {
             match item {
                 Item::Attribute(attribute) => {
@@ -42,7 +45,12 @@ impl Lowerer<'_> {
                         "pull_request" => {
                             matches!(
                                 name,
-                                "branches" | "branches_ignore" | "paths" | "paths_ignore" | "types"
+                                "branches"
+                                    | "branches_ignore"
+                                    | "paths"
+                                    | "paths_ignore"
+                                    | "types"
+                                    | "required"
                             )
                         }
                         "schedule" => name == "cron",
@@ -71,9 +79,18 @@ impl Lowerer<'_> {
                         "branches_ignore" => {
                             filters.branches_ignore = self.constant_strings(&value, &what)
                         }
-                        "paths" => filters.paths = self.constant_strings(&value, &what),
+                        "paths" => {
+                            filters.paths = self.constant_strings(&value, &what);
+                            path_filter = Some(attribute.span);
+                        }
                         "paths_ignore" => {
-                            filters.paths_ignore = self.constant_strings(&value, &what)
+                            filters.paths_ignore = self.constant_strings(&value, &what);
+                            path_filter = Some(attribute.span);
+                        }
+                        "required" => {
+                            if self.constant_bool(&value, &what) == Some(true) {
+                                required = Some(attribute.span);
+                            }
                         }
                         "tags" => tags = self.constant_strings(&value, &what),
                         "types" => types = self.constant_strings(&value, &what),
@@ -98,6 +115,13 @@ impl Lowerer<'_> {
                 })
             }
             "pull_request" => {
+                if let (Some(required), Some(path_filter)) = (required, path_filter) {
+                    self.report(required_check_with_path_filter(
+                        scope.source,
+                        required,
+                        path_filter,
+                    ));
+                }
                 triggers.pull_request = Some(PullRequestTrigger {
                     filters,
                     types,
@@ -198,4 +222,33 @@ fn trigger_help(event: &str) -> &'static str {
         "schedule" => "`on schedule` takes `cron`",
         _ => "`on manual` takes `input NAME: TYPE = default` lines",
     }
+}
+
+/// A required check that does not run stays pending: the merge waits for a
+/// report that never comes.
+fn required_check_with_path_filter(
+    source: crate::span::SourceId,
+    required: Span,
+    path_filter: Span,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::RequiredCheckWithPathFilter,
+        "a required pull request check with a path filter can stay pending forever",
+        Label::new(
+            source,
+            path_filter,
+            "a pull request that changes none of these paths does not start the pipeline",
+        ),
+    )
+    .with_secondary(Label::new(
+        source,
+        required,
+        "its checks are required for merging",
+    ))
+    .with_note(
+        "GitHub waits for a required check that was never started (\"Expected — Waiting for status to be reported\"), and GitLab's \"pipelines must succeed\" blocks a merge request without a pipeline",
+    )
+    .with_help(
+        "remove the path filter so that the pipeline reports on every pull request, and skip the costly work inside its jobs; or drop `required` if no branch protection requires these checks",
+    )
 }

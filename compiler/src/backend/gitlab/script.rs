@@ -167,7 +167,10 @@ fn step_item(step: &Step, body: &str, hoisted: &[EnvVar], dialect: &Dialect) -> 
             step.name
         ));
     }
-    let condition = step.condition.as_ref().and_then(crate::ir::Expr::inside_script);
+    let condition = step
+        .condition
+        .as_ref()
+        .and_then(crate::ir::Expr::inside_script);
     if let Some(condition) = &condition {
         let cond = condition::translate(condition, Outcome::Succeeded, dialect);
         text.push_str(&format!("if {}; then\n", condition::shell(&cond)));
