@@ -87,10 +87,8 @@ impl Lowerer<'_> {
                             filters.paths_ignore = self.constant_strings(&value, &what);
                             path_filter = Some(attribute.span);
                         }
-                        "required" => {
-                            if self.constant_bool(&value, &what) == Some(true) {
-                                required = Some(attribute.span);
-                            }
+                        "required" if self.constant_bool(&value, &what) == Some(true) => {
+                            required = Some(attribute.span);
                         }
                         "tags" => tags = self.constant_strings(&value, &what),
                         "types" => types = self.constant_strings(&value, &what),
