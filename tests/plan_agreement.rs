@@ -1,9 +1,11 @@
-//! `pipec plan` agrees with what the GitHub backend writes: for a table of
+//! `pipec plan` agrees with what the backends write. For GitHub: for a table of
 //! events, over the corpus and the examples, a pipeline starts on GitHub
 //! exactly when the plan says it does, and every job whose fate the plan
 //! decides runs on GitHub exactly when the plan says so. The GitHub side is
 //! judged from the generated YAML alone: its `on:` filters and each job's
-//! `needs` and `if:`, evaluated by `github_expressions`.
+//! `needs` and `if:`, evaluated by `github_expressions`. For GitLab, by
+//! gitlab-ci-local's own evaluation of the jobs' `rules:` (when
+//! `PIPEC_GITLAB_CI_LOCAL` names it).
 
 mod github_expressions;
 
@@ -390,4 +392,193 @@ fn the_evaluator_reads_github_semantics() {
         evaluate("needs.build.outputs.tag == 'x'", &environment),
         Value::Unknown
     );
+}
+
+/// What `gitlab-ci-local --list` shows for an event: GitLab's own reading
+/// of the rules the backend wrote, with the event's predefined variables.
+fn gitlab_variables(case: &Case) -> Option<Vec<(&'static str, String)>> {
+    let event = &case.event;
+    let branch = event.branch.clone().unwrap_or_default();
+    let variables = match event.kind.as_str() {
+        "push" => match &event.tag {
+            Some(tag) => vec![
+                ("CI_PIPELINE_SOURCE", "push".to_owned()),
+                ("CI_COMMIT_TAG", tag.clone()),
+                ("CI_COMMIT_REF_NAME", tag.clone()),
+                ("CI_COMMIT_BRANCH", String::new()),
+            ],
+            None => vec![
+                ("CI_PIPELINE_SOURCE", "push".to_owned()),
+                ("CI_COMMIT_BRANCH", branch.clone()),
+                ("CI_COMMIT_REF_NAME", branch),
+            ],
+        },
+        "pull_request" => vec![
+            ("CI_PIPELINE_SOURCE", "merge_request_event".to_owned()),
+            (
+                "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
+                event.base.clone().unwrap_or_default(),
+            ),
+            (
+                "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
+                "feature/change".to_owned(),
+            ),
+            ("CI_COMMIT_REF_NAME", "feature/change".to_owned()),
+            ("CI_COMMIT_BRANCH", String::new()),
+        ],
+        "schedule" => vec![
+            ("CI_PIPELINE_SOURCE", "schedule".to_owned()),
+            ("CI_COMMIT_BRANCH", branch.clone()),
+            ("CI_COMMIT_REF_NAME", branch),
+        ],
+        "manual" => vec![
+            ("CI_PIPELINE_SOURCE", "web".to_owned()),
+            ("CI_COMMIT_BRANCH", branch.clone()),
+            ("CI_COMMIT_REF_NAME", branch),
+        ],
+        _ => return None,
+    };
+    Some(variables)
+}
+
+/// The jobs `gitlab-ci-local --list` lists, by name (a matrix job's
+/// instances, `unit: [3.11]`, under the job's name), with their `when`.
+fn gitlab_listed_jobs(
+    executable: &str,
+    directory: &std::path::Path,
+    case: &Case,
+) -> HashMap<String, String> {
+    let variables = gitlab_variables(case).unwrap_or_default();
+    let mut command = std::process::Command::new(executable);
+    command
+        .current_dir(directory)
+        .env("HOME", directory)
+        .env("NO_COLOR", "1")
+        .env("FORCE_COLOR", "0")
+        .args(["--list", "--no-color"]);
+    let names: Vec<&str> = variables.iter().map(|(name, _)| *name).collect();
+    command.env("GCL_IGNORE_PREDEFINED_VARS", names.join(","));
+    for (name, value) in &variables {
+        command.arg("--variable").arg(format!("{name}={value}"));
+    }
+    let output = command.output().expect("gitlab-ci-local runs");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "gitlab-ci-local failed for {}:\n{text}\n{}",
+        case.name,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut jobs = HashMap::new();
+    let mut lines = text.lines().skip_while(|line| !line.starts_with("name "));
+    let Some(header) = lines.next() else {
+        return jobs;
+    };
+    let when_column = header.find("when").unwrap_or(0);
+    for line in lines {
+        let name = line
+            .split("  ")
+            .next()
+            .unwrap_or_default()
+            .split(": [")
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        let when = line
+            .get(when_column..)
+            .unwrap_or_default()
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        if !name.is_empty() {
+            jobs.insert(name, when);
+        }
+    }
+    jobs
+}
+
+/// `pipec plan` against GitLab's own evaluation of the jobs' rules the
+/// backend wrote: for every corpus case that is one pipeline without path
+/// filters (gitlab-ci-local evaluates `changes:` against a remote it does
+/// not have), and every event of the table that starts it, the jobs that
+/// run on GitLab are those the plan says run. `PIPEC_GITLAB_CI_LOCAL` names the executable;
+/// `.ci/run` sets it.
+#[test]
+fn the_plan_agrees_with_gitlab_ci_local() {
+    let Ok(executable) = std::env::var("PIPEC_GITLAB_CI_LOCAL") else {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!(
+                "skipping the gitlab-ci-local cross-check: PIPEC_GITLAB_CI_LOCAL is not set (.ci/run sets it)"
+            );
+        }
+        return;
+    };
+    let scratch = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("gitlab-ci-local");
+    let loader = pipec_tests::DirectoryLoader(pipec_tests::repository_root());
+    let mut compared = 0;
+    for path in pipec_tests::pipe_files(&pipec_tests::tests_dir().join("corpus")) {
+        let mut sources = pipec::source::Sources::new();
+        sources.add(pipec_tests::file_name(&path), pipec_tests::read(&path));
+        let result = pipec::build(&mut sources, &loader, &[Target::Gitlab]);
+        let files: Vec<&pipec::backend::OutputFile> = result
+            .generated
+            .iter()
+            .flat_map(|(_, generated)| &generated.files)
+            .collect();
+        let [file] = files.as_slice() else {
+            continue;
+        };
+        if file.path != ".gitlab-ci.yml" || file.contents.contains("changes:") {
+            continue;
+        }
+        let checked = pipec::check(&mut sources, &loader);
+        let directory = scratch.join(pipec_tests::file_name(&path));
+        let _ = std::fs::remove_dir_all(&directory);
+        std::fs::create_dir_all(&directory).expect("scratch directory");
+        std::fs::write(directory.join(".gitlab-ci.yml"), &file.contents).expect("write");
+        for arguments in [&["init", "-q", "-b", "main"][..], &["add", "-A"]] {
+            let status = std::process::Command::new("git")
+                .args(arguments)
+                .current_dir(&directory)
+                .status()
+                .expect("git runs");
+            assert!(status.success());
+        }
+        for case in cases() {
+            let Some(plan) = pipec::plan::plan(&checked.project, None, &case.event).pop() else {
+                continue;
+            };
+            // `--list` does not apply `workflow: rules` (it lists the jobs
+            // of a pipeline GitLab would not create), so only the jobs of
+            // pipelines that start are compared; whether one starts is
+            // compared with GitHub's filters above.
+            if !matches!(plan.start, Start::Runs { .. }) {
+                continue;
+            }
+            let listed = gitlab_listed_jobs(&executable, &directory, &case);
+            for job in &plan.jobs {
+                let planned = match job.verdict {
+                    Verdict::Runs => true,
+                    Verdict::Skipped { .. } | Verdict::NeedSkipped { .. } => false,
+                    Verdict::RunsIf { .. } | Verdict::RunsOnlyIf { .. } => continue,
+                };
+                let on_gitlab = listed.get(&job.name).is_some_and(|when| when != "never");
+                compared += 1;
+                assert_eq!(
+                    on_gitlab,
+                    planned,
+                    "{}, job `{}`, {}: GitLab lists {:?}, the plan says {:?}",
+                    path.display(),
+                    job.name,
+                    case.name,
+                    listed.get(&job.name),
+                    job.verdict
+                );
+            }
+        }
+    }
+    assert!(compared > 30, "only {compared} job fates were compared");
 }
