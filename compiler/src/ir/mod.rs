@@ -588,6 +588,9 @@ pub enum Strategy {
         auto_promote: bool,
         /// Milliseconds the old version is kept after the switch.
         scale_down_delay: Option<u64>,
+        /// Measured on the preview before the switch: crossing one aborts
+        /// the deploy, and the active version stays.
+        rollback: Vec<RollbackCondition>,
     },
     Canary {
         /// Traffic weights, strictly increasing, the last 100.

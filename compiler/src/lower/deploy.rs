@@ -22,6 +22,7 @@ const BLUE_GREEN_FIELDS: &[(&str, &str)] = &[
     ("preview_duration", "duration"),
     ("auto_promote", "bool"),
     ("scale_down_delay", "duration"),
+    ("rollback", "list<bool>"),
 ];
 const CANARY_FIELDS: &[(&str, &str)] = &[
     ("steps", "list<percent>"),
@@ -254,6 +255,13 @@ impl Lowerer<'_> {
                 .find(|(field, _)| *field == wanted)
                 .map(|(_, value)| *value)
         };
+        let rollback = |lowerer: &mut Self| match field("rollback").map(|value| &value.kind) {
+            Some(ExprKind::List(elements)) => elements
+                .iter()
+                .filter_map(|element| lowerer.rollback(element))
+                .collect(),
+            _ => Vec::new(),
+        };
         Some(match name.as_str() {
             "rolling" => Strategy::Rolling {
                 max_surge: field("max_surge")
@@ -271,6 +279,7 @@ impl Lowerer<'_> {
                     .unwrap_or(false),
                 scale_down_delay: field("scale_down_delay")
                     .and_then(|value| self.constant_duration(value, "`scale_down_delay`")),
+                rollback: rollback(self),
             },
             _ => {
                 let steps = match field("steps").map(|value| &value.kind) {
@@ -294,13 +303,7 @@ impl Lowerer<'_> {
                         Vec::new()
                     }
                 };
-                let rollback = match field("rollback").map(|value| &value.kind) {
-                    Some(ExprKind::List(elements)) => elements
-                        .iter()
-                        .filter_map(|element| self.rollback(element))
-                        .collect(),
-                    _ => Vec::new(),
-                };
+                let rollback = rollback(self);
                 Strategy::Canary {
                     steps,
                     pause: field("pause")

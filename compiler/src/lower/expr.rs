@@ -64,7 +64,9 @@ impl Lowerer<'_> {
             }
             ast::ExprKind::Constructor { name, fields } => {
                 let name_text = name.dotted();
-                let lowered = if name_text == "canary" {
+                // The rollback conditions of the strategies that measure
+                // the new version read metrics by name.
+                let lowered = if matches!(name_text.as_str(), "canary" | "blue_green") {
                     fields
                         .iter()
                         .map(|field| {

@@ -1,8 +1,10 @@
-//! A canary's rollback conditions → an Argo Rollouts `AnalysisTemplate`
+//! A deploy's rollback conditions → an Argo Rollouts `AnalysisTemplate`
 //! with one Prometheus query per condition.
 //!
-//! The queries read the canary's own Service (`<service>-canary`, whose
-//! pods Argo Rollouts selects), so they measure the new version only.
+//! The queries read the Service given as the `service` argument: a
+//! canary's own (`<service>-canary`) or a blue-green deploy's preview
+//! (`<service>-preview`), whose pods Argo Rollouts selects, so they measure
+//! the new version only.
 //! Where Prometheus is and what the metrics are called differ between
 //! clusters: both are arguments of the template with defaults that fit the
 //! Prometheus Operator and the usual HTTP instrumentation, and a deploy's
@@ -46,7 +48,26 @@ pub const ARGUMENTS: &[(&str, &str, &str)] = &[
 /// How often each condition is measured.
 pub const INTERVAL: &str = "1m";
 
-pub fn analysis_template(job: &Job, deploy: &Deploy, rollback: &[RollbackCondition]) -> Yaml {
+/// How many measurements fit in a blue-green preview (one a minute, at
+/// least one; five when the preview has no set duration): a pre-promotion
+/// analysis must end for the switch to happen.
+pub fn measurements_within(preview: Option<u64>) -> i64 {
+    preview.map_or(5, |milliseconds| {
+        i64::try_from(milliseconds / 60_000)
+            .unwrap_or(i64::MAX)
+            .max(1)
+    })
+}
+
+/// The template of a deploy's rollback conditions. A canary's runs in the
+/// background until the rollout ends (`measurements` is `None`); a
+/// blue-green preview's is measured `measurements` times.
+pub fn analysis_template(
+    job: &Job,
+    deploy: &Deploy,
+    rollback: &[RollbackCondition],
+    measurements: Option<i64>,
+) -> Yaml {
     let mut args: Vec<Yaml> = ["service", "namespace"]
         .iter()
         .map(|name| {
@@ -73,7 +94,7 @@ pub fn analysis_template(job: &Job, deploy: &Deploy, rollback: &[RollbackConditi
                 counter += 1;
             }
             names.push(name.clone());
-            metric(&name, condition)
+            metric(&name, condition, measurements)
         })
         .collect();
     let mut spec = Yaml::map();
@@ -89,7 +110,7 @@ pub fn analysis_template(job: &Job, deploy: &Deploy, rollback: &[RollbackConditi
     )
 }
 
-fn metric(name: &str, condition: &RollbackCondition) -> Yaml {
+fn metric(name: &str, condition: &RollbackCondition, measurements: Option<i64>) -> Yaml {
     let limit = match condition.threshold {
         Threshold::Percent(percent) => percent / 100.0,
         // Milliseconds; the histogram is in seconds.
@@ -103,6 +124,7 @@ fn metric(name: &str, condition: &RollbackCondition) -> Yaml {
     let mut out = Yaml::map();
     out.insert("name", Yaml::str(name.to_owned()));
     out.insert("interval", Yaml::str(INTERVAL));
+    out.insert_some("count", measurements.map(Yaml::Int));
     // No traffic yet is no evidence against the canary.
     out.insert(
         "successCondition",

@@ -55,10 +55,24 @@ pub fn deploy_documents(pipeline: &Pipeline, job: &Job, deploy: &Deploy) -> Vec<
     if minimum_pods(deploy) > 1 {
         documents.push(disruption_budget(job, deploy));
     }
-    if let Strategy::Canary { rollback, .. } = &deploy.strategy
-        && !rollback.is_empty()
-    {
-        documents.push(analysis::analysis_template(job, deploy, rollback));
+    match &deploy.strategy {
+        Strategy::Canary { rollback, .. } if !rollback.is_empty() => {
+            documents.push(analysis::analysis_template(job, deploy, rollback, None));
+        }
+        Strategy::BlueGreen {
+            rollback,
+            preview_duration,
+            ..
+        } if !rollback.is_empty() => {
+            let measurements = analysis::measurements_within(*preview_duration);
+            documents.push(analysis::analysis_template(
+                job,
+                deploy,
+                rollback,
+                Some(measurements),
+            ));
+        }
+        _ => {}
     }
     documents
 }

@@ -8,7 +8,10 @@
 //! blue-green deploy brings the new version up behind the preview Service
 //! and switches the active Service to it when promoted: by itself after
 //! `preview_duration` with `auto_promote`, otherwise by the deploy step,
-//! which runs after the environment's approval.
+//! which runs after the environment's approval. A blue-green deploy's
+//! rollback conditions are its `prePromotionAnalysis`: measured on the
+//! preview Service for the preview time, and the switch happens only if
+//! none is crossed.
 
 use crate::backend::k8s::manifests::{object, pod_template, replicas, selector, whole};
 use crate::backend::k8s::naming;
@@ -46,7 +49,10 @@ fn strategy(job: &Job, deploy: &Deploy) -> Yaml {
             }
             canary.insert("steps", Yaml::Seq(canary_steps(steps, *pause)));
             if !rollback.is_empty() {
-                canary.insert("analysis", background_analysis(job, deploy));
+                canary.insert(
+                    "analysis",
+                    analysis_reference(job, deploy, naming::canary_service(deploy), Some(1)),
+                );
             }
             strategy.insert("canary", canary);
         }
@@ -54,6 +60,7 @@ fn strategy(job: &Job, deploy: &Deploy) -> Yaml {
             preview_duration,
             auto_promote,
             scale_down_delay,
+            rollback,
         } => {
             let mut blue_green = Yaml::map();
             blue_green.insert("activeService", Yaml::str(naming::deploy_name(deploy)));
@@ -64,6 +71,12 @@ fn strategy(job: &Job, deploy: &Deploy) -> Yaml {
             }
             if let Some(delay) = scale_down_delay {
                 blue_green.insert("scaleDownDelaySeconds", Yaml::Int(seconds(*delay)));
+            }
+            if !rollback.is_empty() {
+                blue_green.insert(
+                    "prePromotionAnalysis",
+                    analysis_reference(job, deploy, naming::preview_service(deploy), None),
+                );
             }
             strategy.insert("blueGreen", blue_green);
         }
@@ -99,8 +112,15 @@ pub fn canary_steps(weights: &[f64], pause: Option<u64>) -> Vec<Yaml> {
     steps
 }
 
-/// The rollback conditions, measured from the first step to the end.
-fn background_analysis(job: &Job, deploy: &Deploy) -> Yaml {
+/// The deploy's `AnalysisTemplate`, measuring the requests `service`
+/// receives: the canary's from its first step to the end, or a blue-green
+/// preview's before the switch.
+fn analysis_reference(
+    job: &Job,
+    deploy: &Deploy,
+    service: String,
+    starting_step: Option<i64>,
+) -> Yaml {
     let mut template = Yaml::map();
     template.insert("templateName", Yaml::str(naming::analysis_template(deploy)));
     let argument = |name: &str, value: String| {
@@ -111,11 +131,11 @@ fn background_analysis(job: &Job, deploy: &Deploy) -> Yaml {
     };
     let mut analysis = Yaml::map();
     analysis.insert("templates", Yaml::Seq(vec![template]));
-    analysis.insert("startingStep", Yaml::Int(1));
+    analysis.insert_some("startingStep", starting_step.map(Yaml::Int));
     analysis.insert(
         "args",
         Yaml::Seq(vec![
-            argument("service", naming::canary_service(deploy)),
+            argument("service", service),
             argument("namespace", namespace_of(job, deploy)),
         ]),
     );
