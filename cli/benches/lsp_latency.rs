@@ -69,15 +69,60 @@ fn main() {
         .match_indices("MODE = \"bench\"")
         .nth(jobs / 2)
         .map_or(0, |(offset, _)| offset + "MODE = \"bench".len());
-    let at = position(&text, middle);
-    let after =
-        json!({ "line": at["line"], "character": at["character"].as_u64().unwrap_or(0) + 1 });
-    let mut latencies = Vec::new();
     let cpu_before = client.cpu_time();
+    let mut latencies = type_and_delete(&mut client, uri, position(&text, middle), "x", 2);
+    let cpu_per_edit = cpu_before
+        .zip(client.cpu_time())
+        .map(|(before, after)| after.saturating_sub(before) / EDITS as u32);
+    // Typing `= ` after `MODE = ` makes every other version a syntax error
+    // (`MODE = = "bench"`), which the chumsky grammar parses and recovers
+    // from: the path of a file while it is being typed.
+    let before_value = middle - "\"bench".len();
+    let mut broken_latencies = type_and_delete(
+        &mut client,
+        uri,
+        position(&text, before_value),
+        "= ",
+        2 + EDITS as i64,
+    );
+    let _ = client.shut_down();
+
+    println!("file: {lines} lines, {jobs} jobs, {} bytes", text.len());
+    report("parse", &mut parse);
+    report("tree checks", &mut tree_checks);
+    report("analysis in process (all phases)", &mut in_process);
+    report("the same, importing std/python", &mut with_stdlib);
+    report("didChange → publishDiagnostics", &mut latencies);
+    report(
+        "the same, every other version a syntax error",
+        &mut broken_latencies,
+    );
+    if let Some(cpu) = cpu_per_edit {
+        println!(
+            "server CPU time per edit (user + system, 10 ms ticks averaged over {EDITS} edits): {:.1} ms",
+            cpu.as_secs_f64() * 1000.0
+        );
+    }
+}
+
+/// Types `typed` at `at` and deletes it again, `EDITS` times in all,
+/// timing each change until its diagnostics arrive.
+fn type_and_delete(
+    client: &mut Client,
+    uri: &str,
+    at: serde_json::Value,
+    typed: &str,
+    first_version: i64,
+) -> Vec<Duration> {
+    let after = json!({
+        "line": at["line"],
+        "character": at["character"].as_u64().unwrap_or(0) + typed.chars().count() as u64,
+    });
+    let mut latencies = Vec::new();
     for edit in 0..EDITS {
-        let version = edit as i64 + 2;
+        let version = first_version + edit as i64;
         let change = if edit % 2 == 0 {
-            json!({ "range": { "start": at, "end": at }, "text": "x" })
+            json!({ "range": { "start": at, "end": at }, "text": typed })
         } else {
             json!({ "range": { "start": at, "end": after }, "text": "" })
         };
@@ -89,23 +134,7 @@ fn main() {
         let _ = client.diagnostics_at_version(uri, version);
         latencies.push(started.elapsed());
     }
-    let cpu_per_edit = cpu_before
-        .zip(client.cpu_time())
-        .map(|(before, after)| after.saturating_sub(before) / EDITS as u32);
-    let _ = client.shut_down();
-
-    println!("file: {lines} lines, {jobs} jobs, {} bytes", text.len());
-    report("parse", &mut parse);
-    report("tree checks", &mut tree_checks);
-    report("analysis in process (all phases)", &mut in_process);
-    report("the same, importing std/python", &mut with_stdlib);
-    report("didChange → publishDiagnostics", &mut latencies);
-    if let Some(cpu) = cpu_per_edit {
-        println!(
-            "server CPU time per edit (user + system, 10 ms ticks averaged over {EDITS} edits): {:.1} ms",
-            cpu.as_secs_f64() * 1000.0
-        );
-    }
+    latencies
 }
 
 fn report(what: &str, samples: &mut [Duration]) {
