@@ -74,13 +74,17 @@ fn initialize_advertises_only_what_is_implemented() {
         "documentSymbolProvider",
         "codeActionProvider",
         "semanticTokensProvider",
+        "documentFormattingProvider",
     ] {
         assert!(!capabilities[implemented].is_null(), "{implemented}");
     }
-    assert!(
-        capabilities["documentFormattingProvider"].is_null(),
-        "no formatter yet"
-    );
+    for not_implemented in [
+        "documentRangeFormattingProvider",
+        "documentOnTypeFormattingProvider",
+        "inlayHintProvider",
+    ] {
+        assert!(capabilities[not_implemented].is_null(), "{not_implemented}");
+    }
     assert_eq!(capabilities["positionEncoding"], "utf-16");
     assert_eq!(capabilities["textDocumentSync"]["change"], 2, "incremental");
     assert_eq!(result["serverInfo"]["name"], "pipec");
@@ -414,6 +418,47 @@ fn document_symbols_outline_the_pipeline() {
         .collect();
     assert_eq!(children, ["TOKEN", "build", "test"]);
     assert_eq!(pipeline["children"][1]["kind"], 5, "a job is a class");
+}
+
+#[test]
+fn formatting_replaces_the_text_with_what_pipec_fmt_writes() {
+    let directory = scratch("formatting", &[]);
+    let uri = uri(&directory, "ci.pipe");
+    let mut client = start();
+    let untidy = "pipeline ci {\n  job build {\n      step make {   run = \"make\" }\n  }\n}\n";
+    client.open(&uri, untidy);
+    let edits = client
+        .request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+        )
+        .expect("formatting");
+    let expected = pipec::fmt::format_text(untidy).expect("formats");
+    assert_ne!(expected, untidy);
+    assert_eq!(edits[0]["newText"], expected.as_str());
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({ "line": 0, "character": 0 })
+    );
+    assert_eq!(
+        edits[0]["range"]["end"],
+        json!({ "line": 5, "character": 0 })
+    );
+    // Formatted text, and text with a syntax error, get no edits.
+    for (version, text) in [
+        (2, expected.as_str()),
+        (3, "pipeline ci {\n  job build {\n"),
+    ] {
+        client.replace(&uri, version, text);
+        let _ = client.diagnostics_at_version(&uri, version);
+        let edits = client
+            .request(
+                "textDocument/formatting",
+                json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+            )
+            .expect("formatting");
+        assert!(edits.is_null() || edits == json!([]), "{edits}");
+    }
 }
 
 #[test]

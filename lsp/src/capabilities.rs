@@ -4,8 +4,7 @@ use tower_lsp_server::ls_types::*;
 
 use crate::convert::{self, Encoding};
 
-/// What the server does; nothing it does not implement is advertised (no
-/// formatting until the formatter exists).
+/// What the server does; nothing it does not implement is advertised.
 pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(match encoding {
@@ -33,6 +32,7 @@ pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
         references_provider: Some(OneOf::Left(true)),
         rename_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
             ..CodeActionOptions::default()

@@ -504,6 +504,27 @@ impl LanguageServer for Backend {
         .await
     }
 
+    /// One edit replacing the whole text: the formatter rewrites the file
+    /// from its tree, and a client keeps the cursor and folds of an edit
+    /// that spans the document.
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let edits = self
+            .with_analysis(&params.text_document.uri, |state, _, text| {
+                ide::formatted(text.text).map(|formatted| {
+                    let end = u32::try_from(text.text.len()).unwrap_or(u32::MAX);
+                    vec![TextEdit {
+                        range: Range {
+                            start: Position::new(0, 0),
+                            end: text.position(end, state.encoding),
+                        },
+                        new_text: formatted,
+                    }]
+                })
+            })
+            .await?;
+        Ok(edits.flatten())
+    }
+
     async fn semantic_tokens_full(
         &self,
         params: SemanticTokensParams,

@@ -129,6 +129,15 @@ impl Analysis {
 /// The diagnostics whose primary label is in `source`, in the compiler's
 /// deterministic order. Diagnostics of an imported module belong to that
 /// module and are shown when it is itself open.
+/// The formatted text of `text` when formatting changes it; `None` when it
+/// is formatted already or has syntax errors (which the formatter leaves
+/// alone, as `pipec fmt` does).
+pub fn formatted(text: &str) -> Option<String> {
+    crate::fmt::format_text(text)
+        .ok()
+        .filter(|formatted| formatted != text)
+}
+
 pub fn diagnostics(analysis: &Analysis, source: SourceId) -> Vec<&Diagnostic> {
     analysis
         .diagnostics
