@@ -3,10 +3,11 @@
 
 use crate::check::suggest;
 use crate::diagnostic::{Code, Diagnostic, Edit, Label};
-use crate::ir::{CompareOp, Context, Expr, ExprKind, Metric, Origin, Status, StringTest, TextPart};
+use crate::ir::{Context, Expr, ExprKind, Metric, Origin, TextPart};
+use crate::lower::calls::status_named;
 use crate::lower::scope::Scope;
 use crate::lower::{Lowerer, context, fold};
-use crate::syntax::ast::{self, BinaryOp, LogicalOp, StringPart, UnaryOp};
+use crate::syntax::ast::{self, LogicalOp, StringPart, UnaryOp};
 use crate::types::{Type, with_article};
 
 /// Where a value goes, for the wording of a type mismatch.
@@ -218,7 +219,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn lower_path(
+    pub(super) fn lower_path(
         &mut self,
         path: &ast::Path,
         scope: &Scope,
@@ -439,312 +440,6 @@ impl Lowerer<'_> {
         diagnostic
     }
 
-    fn lower_call(
-        &mut self,
-        callee: &ast::Path,
-        arguments: &[ast::Argument],
-        scope: &Scope,
-        origin: Origin,
-    ) -> Expr {
-        let names: Vec<&str> = callee
-            .segments
-            .iter()
-            .map(|segment| segment.name.as_str())
-            .collect();
-        match names.as_slice() {
-            [status @ ("success" | "failure" | "always" | "cancelled")] => {
-                self.expect_no_arguments(arguments, status, scope);
-                Expr::new(ExprKind::Status(status_named(status)), Type::Bool, origin)
-            }
-            ["hash_files"] => {
-                let mut globs = Vec::new();
-                for argument in arguments {
-                    let value = self.lower_expr(&argument.value, scope, Some(&Type::Glob));
-                    match value.as_str() {
-                        Some(text) => globs.push(text.to_owned()),
-                        None if value.ty == Type::Error || value.mentions_parameter() => {}
-                        None => self.report(not_constant(&value, "a `hash_files` pattern")),
-                    }
-                }
-                if arguments.is_empty() {
-                    self.report(
-                        Diagnostic::new(
-                            Code::MissingArgument,
-                            "`hash_files` needs at least one file pattern",
-                            Label::new(scope.source, origin.span, "no pattern"),
-                        )
-                        .with_help("name the files the key depends on: `hash_files(\"requirements*.txt\")`"),
-                    );
-                }
-                Expr::new(ExprKind::HashFiles(globs), Type::String, origin)
-            }
-            ["http" | "tcp" | "exec"] => {
-                let lowered = arguments
-                    .iter()
-                    .map(|argument| {
-                        let value = self.lower_expr(&argument.value, scope, None);
-                        match &argument.name {
-                            Some(name) => Expr::new(
-                                ExprKind::Record(vec![(name.name.clone(), value)]),
-                                Type::Record,
-                                Origin::new(scope.source, argument.span),
-                            ),
-                            None => value,
-                        }
-                    })
-                    .collect();
-                Expr::new(
-                    ExprKind::Call {
-                        function: names[0].to_owned(),
-                        arguments: lowered,
-                    },
-                    Type::Health,
-                    origin,
-                )
-            }
-            [.., method] if names.len() >= 2 => {
-                let Some(test) = string_test(method) else {
-                    self.report(unknown_function(scope, callee, "method"));
-                    return Expr::error(origin);
-                };
-                let receiver_path = ast::Path {
-                    segments: callee.segments[..callee.segments.len() - 1].to_vec(),
-                    span: callee.segments[0]
-                        .span
-                        .to(callee.segments[callee.segments.len() - 2].span),
-                };
-                let receiver_origin = Origin::new(scope.source, receiver_path.span);
-                let receiver = self.lower_path(&receiver_path, scope, None, receiver_origin);
-                self.expect_operand(&receiver, &Type::String, test.method_name());
-                let [argument] = arguments else {
-                    self.report(
-                        Diagnostic::new(
-                            Code::MissingArgument,
-                            format!("`{method}` takes one argument"),
-                            Label::new(
-                                scope.source,
-                                origin.span,
-                                format!("{} given", arguments.len()),
-                            ),
-                        )
-                        .with_help(format!(
-                            "write `{}.{method}(\"…\")`",
-                            receiver_path.dotted()
-                        )),
-                    );
-                    return Expr::error(origin);
-                };
-                let pattern = self.lower_expr(&argument.value, scope, Some(&Type::String));
-                self.expect_operand(&pattern, &Type::String, test.method_name());
-                if test == StringTest::Matches
-                    && pattern.as_str().is_none()
-                    && pattern.ty != Type::Error
-                    && !pattern.mentions_parameter()
-                {
-                    self.report(not_constant(&pattern, "the pattern of `matches`"));
-                }
-                fold::test(test, receiver, pattern, origin)
-            }
-            _ => {
-                self.report(unknown_function(scope, callee, "function"));
-                Expr::error(origin)
-            }
-        }
-    }
-
-    fn expect_no_arguments(&mut self, arguments: &[ast::Argument], name: &str, scope: &Scope) {
-        if let (Some(first), Some(last)) = (arguments.first(), arguments.last()) {
-            self.report(
-                Diagnostic::new(
-                    Code::UnknownArgument,
-                    format!("`{name}()` takes no arguments"),
-                    Label::new(scope.source, first.span.to(last.span), "remove these"),
-                )
-                .with_fix(
-                    "remove the arguments",
-                    vec![Edit {
-                        source: scope.source,
-                        span: first.span.to(last.span),
-                        replacement: String::new(),
-                    }],
-                ),
-            );
-        }
-    }
-
-    fn lower_binary(
-        &mut self,
-        op: BinaryOp,
-        lhs: &ast::Expr,
-        rhs: &ast::Expr,
-        scope: &Scope,
-        origin: Origin,
-    ) -> Expr {
-        let left = self.lower_expr(lhs, scope, None);
-        if op == BinaryOp::In {
-            let right = self.lower_expr(rhs, scope, None);
-            let ExprKind::List(candidates) = right.kind else {
-                if right.ty != Type::Error {
-                    self.report(Diagnostic::new(
-                        Code::OperandTypeMismatch,
-                        format!(
-                            "`in` needs a list on its right, found {}",
-                            with_article(&right.ty)
-                        ),
-                        Label::new(
-                            right.origin.source,
-                            right.origin.span,
-                            "expected a list such as `[\"main\", \"develop\"]`",
-                        ),
-                    ));
-                }
-                return Expr::error(origin);
-            };
-            let mut sound = true;
-            for candidate in &candidates {
-                sound &= self.expect_comparable(&left, candidate, "in");
-            }
-            if !sound {
-                return Expr::error(origin);
-            }
-            if let Some(text) = left.as_str() {
-                let found = candidates
-                    .iter()
-                    .any(|candidate| candidate.as_str() == Some(text));
-                if candidates
-                    .iter()
-                    .all(|candidate| candidate.as_str().is_some())
-                {
-                    return Expr::new(ExprKind::Bool(found), Type::Bool, origin);
-                }
-            }
-            return Expr::new(
-                ExprKind::OneOf {
-                    value: Box::new(left),
-                    candidates,
-                },
-                Type::Bool,
-                origin,
-            );
-        }
-        let compare_op = match op {
-            BinaryOp::Eq => CompareOp::Eq,
-            BinaryOp::NotEq => CompareOp::NotEq,
-            BinaryOp::Lt => CompareOp::Lt,
-            BinaryOp::Gt => CompareOp::Gt,
-            BinaryOp::LtEq => CompareOp::LtEq,
-            BinaryOp::GtEq => CompareOp::GtEq,
-            BinaryOp::In => CompareOp::Eq,
-        };
-        let right = self.lower_expr(rhs, scope, None);
-        let sound = if matches!(compare_op, CompareOp::Eq | CompareOp::NotEq) {
-            self.expect_comparable(&left, &right, op.symbol())
-        } else {
-            self.expect_ordered(&left, &right, op.symbol())
-        };
-        if !sound {
-            return Expr::error(origin);
-        }
-        fold::compare(compare_op, left, right, origin)
-    }
-
-    /// `==`, `!=` and `in` compare values of one type; an enum-typed side
-    /// (such as `event`) is compared only with one of its values.
-    /// Returns whether the comparison is sound; an unsound one is reported
-    /// and lowered as an error, so that nothing is concluded from it.
-    fn expect_comparable(&mut self, left: &Expr, right: &Expr, op: &str) -> bool {
-        if left.ty == Type::Error || right.ty == Type::Error {
-            return true;
-        }
-        for (typed, literal) in [(left, right), (right, left)] {
-            if let Type::Enum(variants) = &typed.ty
-                && let Some(text) = literal.as_str()
-            {
-                if !variants.iter().any(|variant| variant == text) {
-                    let mut diagnostic = Diagnostic::new(
-                        Code::ComparisonNeverTrue,
-                        format!("{} is never `\"{text}\"`", describe(typed)),
-                        Label::new(
-                            literal.origin.source,
-                            literal.origin.span,
-                            "not one of its values",
-                        ),
-                    )
-                    .with_note(format!("it is one of {}", quoted(variants)));
-                    if let Some(suggestion) =
-                        suggest::closest(text, variants.iter().map(String::as_str))
-                    {
-                        diagnostic = diagnostic
-                            .with_help(format!("did you mean `\"{suggestion}\"`?"))
-                            .with_fix(
-                                format!("replace with `\"{suggestion}\"`"),
-                                vec![Edit {
-                                    source: literal.origin.source,
-                                    span: literal.origin.span,
-                                    replacement: format!("\"{suggestion}\""),
-                                }],
-                            );
-                    }
-                    self.report(diagnostic);
-                    return false;
-                }
-                return true;
-            }
-        }
-        let same = (left.ty.is_textual() && right.ty.is_textual()) || left.ty == right.ty;
-        if !same || matches!(left.ty, Type::List(_) | Type::Record | Type::Secret) {
-            let help = if left.ty == Type::Secret || right.ty == Type::Secret {
-                "secrets cannot be compared: the CI service hides their values"
-            } else {
-                "compare values of the same type; quote text: `\"…\"`"
-            };
-            self.report(mismatched_operands(left, right, op, help));
-            return false;
-        }
-        true
-    }
-
-    fn expect_ordered(&mut self, left: &Expr, right: &Expr, op: &str) -> bool {
-        if left.ty == Type::Error || right.ty == Type::Error {
-            return true;
-        }
-        let ordered = matches!(left.ty, Type::Int | Type::Duration | Type::Percent);
-        if !ordered || left.ty != right.ty {
-            self.report(mismatched_operands(
-                left,
-                right,
-                op,
-                "`<`, `>`, `<=` and `>=` compare two ints, two durations or two percents",
-            ));
-            return false;
-        }
-        true
-    }
-
-    fn expect_operand(&mut self, value: &Expr, expected: &Type, op: &str) {
-        if !value.ty.is_assignable_to(expected) {
-            self.report(
-                Diagnostic::new(
-                    Code::OperandTypeMismatch,
-                    format!(
-                        "`{op}` expects {}, found {}",
-                        with_article(expected),
-                        with_article(&value.ty)
-                    ),
-                    Label::new(
-                        value.origin.source,
-                        value.origin.span,
-                        format!("expected {expected}"),
-                    ),
-                )
-                .with_help(match expected {
-                    Type::Bool => "conditions combine comparisons such as `git.branch == \"main\"`",
-                    _ => "use a value of the expected type",
-                }),
-            );
-        }
-    }
-
     /// Reports when `value` cannot go to `destination`, which expects
     /// `expected`; returns whether it fits.
     pub(super) fn expect_type(
@@ -774,7 +469,7 @@ impl Lowerer<'_> {
             if variants.iter().any(|variant| variant == text) {
                 return true;
             }
-            let mut diagnostic = Diagnostic::new(
+            let diagnostic = Diagnostic::new(
                 code_for(destination),
                 format!(
                     "{} expects one of {}, found `\"{text}\"`",
@@ -787,19 +482,12 @@ impl Lowerer<'_> {
                     "not one of the allowed values",
                 ),
             );
-            if let Some(suggestion) = suggest::closest(text, variants.iter().map(String::as_str)) {
-                diagnostic = diagnostic
-                    .with_help(format!("did you mean `\"{suggestion}\"`?"))
-                    .with_fix(
-                        format!("replace with `\"{suggestion}\"`"),
-                        vec![Edit {
-                            source: value.origin.source,
-                            span: value.origin.span,
-                            replacement: format!("\"{suggestion}\""),
-                        }],
-                    );
-            }
-            self.report(diagnostic);
+            self.report(with_closest_variant(
+                diagnostic,
+                text,
+                variants,
+                value.origin,
+            ));
             return false;
         }
         if value.ty.is_assignable_to(expected) {
@@ -841,28 +529,6 @@ impl Lowerer<'_> {
     }
 }
 
-fn mismatched_operands(left: &Expr, right: &Expr, op: &str, help: &str) -> Diagnostic {
-    Diagnostic::new(
-        Code::OperandTypeMismatch,
-        format!(
-            "`{op}` compares {} with {}",
-            with_article(&left.ty),
-            with_article(&right.ty)
-        ),
-        Label::new(
-            right.origin.source,
-            right.origin.span,
-            with_article(&right.ty),
-        ),
-    )
-    .with_secondary(Label::new(
-        left.origin.source,
-        left.origin.span,
-        with_article(&left.ty),
-    ))
-    .with_help(help)
-}
-
 fn code_for(destination: Destination<'_>) -> Code {
     match destination {
         Destination::Attribute(_) => Code::AttributeTypeMismatch,
@@ -884,26 +550,7 @@ fn expects_jobs(expected: Option<&Type>) -> bool {
         || matches!(expected, Some(Type::List(element)) if **element == Type::Job)
 }
 
-fn status_named(name: &str) -> Status {
-    match name {
-        "failure" => Status::Failure,
-        "always" => Status::Always,
-        "cancelled" => Status::Cancelled,
-        _ => Status::Success,
-    }
-}
-
-fn string_test(method: &str) -> Option<StringTest> {
-    Some(match method {
-        "starts_with" => StringTest::StartsWith,
-        "ends_with" => StringTest::EndsWith,
-        "contains" => StringTest::Contains,
-        "matches" => StringTest::Matches,
-        _ => return None,
-    })
-}
-
-fn unknown_function(scope: &Scope, callee: &ast::Path, kind: &str) -> Diagnostic {
+pub(super) fn unknown_function(scope: &Scope, callee: &ast::Path, kind: &str) -> Diagnostic {
     let name = callee
         .segments
         .last()
@@ -1008,14 +655,37 @@ pub fn format_number(value: f64) -> String {
     }
 }
 
-fn describe(expr: &Expr) -> String {
+/// `diagnostic` with "did you mean" and its fix, when one of an enum's
+/// `variants` is close to the `text` written at `origin`.
+pub(super) fn with_closest_variant(
+    diagnostic: Diagnostic,
+    text: &str,
+    variants: &[String],
+    origin: Origin,
+) -> Diagnostic {
+    match suggest::closest(text, variants.iter().map(String::as_str)) {
+        Some(suggestion) => diagnostic
+            .with_help(format!("did you mean `\"{suggestion}\"`?"))
+            .with_fix(
+                format!("replace with `\"{suggestion}\"`"),
+                vec![Edit {
+                    source: origin.source,
+                    span: origin.span,
+                    replacement: format!("\"{suggestion}\""),
+                }],
+            ),
+        None => diagnostic,
+    }
+}
+
+pub(super) fn describe(expr: &Expr) -> String {
     match &expr.kind {
         ExprKind::Context(context) => format!("`{}`", context.describe()),
         _ => "the value".to_owned(),
     }
 }
 
-fn quoted(variants: &[String]) -> String {
+pub(super) fn quoted(variants: &[String]) -> String {
     variants
         .iter()
         .map(|variant| format!("`\"{variant}\"`"))

@@ -13,6 +13,7 @@
 //! values of their declared types, so that a mistake in a template is
 //! reported once, at its line, even when nothing instantiates it.
 
+mod calls;
 mod constant;
 pub mod context;
 mod deploy;
@@ -20,6 +21,7 @@ mod escapes;
 mod expr;
 mod fold;
 mod job;
+mod operators;
 mod outputs;
 mod pipeline;
 mod scope;
