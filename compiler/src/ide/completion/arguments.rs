@@ -205,10 +205,10 @@ fn call_in_text(line: &str) -> Option<(Vec<String>, Vec<String>)> {
     }
     let open = open?;
     let before = line[..open].trim_end();
-    let start = before
-        .rfind(|character: char| !(character.is_ascii_alphanumeric() || "_-.".contains(character)))
-        .map_or(0, |position| position + 1);
-    let callee: Vec<String> = before[start..].split('.').map(str::to_owned).collect();
+    let callee: Vec<String> = before[super::path_start(before)..]
+        .split('.')
+        .map(str::to_owned)
+        .collect();
     if callee.iter().any(String::is_empty) {
         return None;
     }

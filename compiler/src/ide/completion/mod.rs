@@ -173,10 +173,19 @@ fn import_string_start(line: &str) -> Option<usize> {
 /// for `x = jobs.build.`.
 fn dotted_before(line: &str) -> Vec<String> {
     let without_dot = line.strip_suffix('.').unwrap_or(line);
-    let start = without_dot
-        .rfind(|character: char| !(character.is_ascii_alphanumeric() || "_-.".contains(character)))
-        .map_or(0, |position| position + 1);
-    without_dot[start..].split('.').map(str::to_owned).collect()
+    without_dot[path_start(without_dot)..]
+        .split('.')
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Where the dotted path that ends `text` starts: after the last character
+/// that cannot be in a path (which may be wider than one byte).
+pub(super) fn path_start(text: &str) -> usize {
+    text.char_indices()
+        .rev()
+        .find(|(_, character)| !(character.is_ascii_alphanumeric() || "_-.".contains(*character)))
+        .map_or(0, |(position, character)| position + character.len_utf8())
 }
 
 pub(super) struct Context<'a> {

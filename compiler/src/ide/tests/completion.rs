@@ -214,3 +214,23 @@ fn labels_of(analysis: &Analysis, offset: u32) -> Vec<String> {
         .map(|completion| completion.label)
         .collect()
 }
+
+/// Found by the language server's random-edit test: a dot typed after a
+/// non-ASCII character cut the line inside that character.
+#[test]
+fn completion_after_a_dot_following_non_ascii_text_does_not_panic() {
+    for text in [
+        "pipeline ci {\n  job a {\n    x = é.$0\n  }\n}\n",
+        "pipeline ci {\n  job a {\n    x = 😀secrets.$0\n  }\n}\n",
+        "import \"std/python\" as py\npipeline ci {\n  job a {\n    use épy.setup($0)\n  }\n}\n",
+    ] {
+        let (analysis, offset) = fixture(text);
+        let _ = completions(&analysis, analysis.root, offset);
+    }
+    let (analysis, offset) =
+        fixture("pipeline ci {\n  secret TOKEN\n  job a {\n    env { T = é secrets.$0 }\n  }\n}\n");
+    assert_eq!(
+        labels(&completions(&analysis, analysis.root, offset)),
+        ["TOKEN"]
+    );
+}
