@@ -308,7 +308,28 @@ fn is_plain_safe(text: &str) -> bool {
     let Some(&first) = bytes.first() else {
         return false;
     };
-    if b"-?:,[]{}#&*!|>'\"%@` ".contains(&first) {
+    if matches!(
+        first,
+        b'-' | b'?'
+            | b':'
+            | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+            | b' '
+    ) {
         return false;
     }
     if matches!(bytes.last(), Some(b' ' | b':')) || text.starts_with("...") {
@@ -364,16 +385,11 @@ fn looks_numeric(text: &str) -> bool {
     if !(first.is_ascii_digit() || first == b'.') {
         return false;
     }
-    let lower = body.to_ascii_lowercase();
-    if let Some(rest) = lower
-        .strip_prefix("0x")
-        .or_else(|| lower.strip_prefix("0o"))
-        .or_else(|| lower.strip_prefix("0b"))
-    {
+    if let [b'0', b'x' | b'X' | b'o' | b'O' | b'b' | b'B', rest @ ..] = body.as_bytes() {
         return !rest.is_empty()
             && rest
-                .chars()
-                .all(|character| character.is_ascii_hexdigit() || character == '_');
+                .iter()
+                .all(|byte| byte.is_ascii_hexdigit() || *byte == b'_');
     }
     let starts_numeric =
         body.starts_with(|character: char| character.is_ascii_digit() || character == '.');
