@@ -1,5 +1,5 @@
 //! The GitLab CI backend: `.gitlab-ci.yml`, and for a project of several
-//! pipelines one child pipeline per pipeline under `.gitlab/ci/`.
+//! pipelines one child pipeline per pipeline, `.gitlab/ci/<pipeline>/.gitlab-ci.yml`.
 //!
 //! A project with one pipeline is one `.gitlab-ci.yml`: `workflow: rules:`
 //! from its triggers, its environment and manual inputs as `variables:`,
@@ -30,9 +30,12 @@ use crate::ir::{Input, Pipeline, Project};
 use values::Dialect;
 use workflow::{EventRule, RuleVariables};
 
-/// Where the child pipeline of `pipeline` is written.
+/// Where the child pipeline of `pipeline` is written: a file named like a
+/// root pipeline, so that what finds GitLab pipelines by their name (the
+/// GitLab schema of editors' YAML support, the validators' directory walk)
+/// finds each child too.
 pub fn child_path(pipeline: &str) -> String {
-    format!(".gitlab/ci/{pipeline}.yml")
+    format!(".gitlab/ci/{pipeline}/.gitlab-ci.yml")
 }
 
 /// Whether `project` is written as a parent pipeline with children.
