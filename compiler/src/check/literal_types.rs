@@ -32,7 +32,7 @@ pub fn check_literal(
     source: SourceId,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    if let Some(alternatives) = expected.split_once(" | ") {
+    if let Some(alternatives) = crate::types::schema_alternatives(expected) {
         // `string | list<string>`: either alternative will do.
         let mut first = Vec::new();
         let mut second = Vec::new();
