@@ -35,6 +35,12 @@ pub fn decode(triple: bool, raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
     }
 }
 
+/// The value of a one-line string without interpolation (keys, import
+/// paths, enum variants), from its raw text if it has any.
+pub fn decode_plain(text: Option<&str>) -> String {
+    text.map(decode_escapes).unwrap_or_default()
+}
+
 /// Decodes `\n \t \r \" \\ \$ \u{…}` and the literal `$${`.
 fn decode_escapes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -77,20 +77,7 @@ where
     select! { Token::StrStart { triple: false } => () }
         .ignore_then(select! { Token::StrText(text) => text }.or_not())
         .then_ignore(just(Token::StrEnd))
-        .map_with(|text, e| {
-            let span = span_of(e.span());
-            let raw = text
-                .map(|text| vec![RawPart::Text(text, span)])
-                .unwrap_or_default();
-            let value = strings::decode(false, raw)
-                .into_iter()
-                .filter_map(|part| match part {
-                    crate::syntax::ast::StringPart::Text { value, .. } => Some(value),
-                    crate::syntax::ast::StringPart::Interpolation { .. } => None,
-                })
-                .collect::<String>();
-            (value, span)
-        })
+        .map_with(|text, e| (strings::decode_plain(text), span_of(e.span())))
         .labelled("string without interpolation")
 }
 

@@ -424,18 +424,7 @@ impl<'src> Parser<'_, 'src> {
             _ => None,
         };
         self.expect(Token::StrEnd)?;
-        let span = self.span_from(start);
-        let raw = text
-            .map(|text| vec![RawPart::Text(text, span)])
-            .unwrap_or_default();
-        let value = strings::decode(false, raw)
-            .into_iter()
-            .filter_map(|part| match part {
-                StringPart::Text { value, .. } => Some(value),
-                StringPart::Interpolation { .. } => None,
-            })
-            .collect::<String>();
-        Ok((value, span))
+        Ok((strings::decode_plain(text), self.span_from(start)))
     }
 
     fn string(&mut self, triple: bool) -> Parsed<StringLiteral> {
