@@ -11,7 +11,7 @@ use crate::ir::{Job, Pipeline};
 /// than the deepest job it needs. Cycles (reported by the checker) count
 /// as depth 0 where they close.
 pub fn stages(pipeline: &Pipeline) -> Vec<usize> {
-    let index: std::collections::HashMap<&str, usize> = pipeline
+    let index: foldhash::HashMap<&str, usize> = pipeline
         .jobs
         .iter()
         .enumerate()

@@ -153,7 +153,7 @@ pub fn build(
 /// one build would write the same file. (Checking files of several
 /// projects together is fine: they are built into different directories.)
 fn output_collisions(project: &ir::Project) -> Vec<Diagnostic> {
-    let mut seen: std::collections::HashMap<&str, ir::Origin> = std::collections::HashMap::new();
+    let mut seen: foldhash::HashMap<&str, ir::Origin> = foldhash::HashMap::default();
     let mut diagnostics = Vec::new();
     for pipeline in &project.pipelines {
         if let Some(first) = seen.get(pipeline.name.as_str()) {

@@ -6,7 +6,7 @@
 //! the job a template lands in is not known there; nor are jobs made from a
 //! job template, whose `env` may declare the name.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use crate::check::schema;
 use crate::check::{suggest, walk};

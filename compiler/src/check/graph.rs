@@ -1,7 +1,7 @@
 //! Phase 2b: the job graph of each pipeline: `needs` names existing jobs,
 //! no job needs itself, and there are no cycles (the whole cycle is shown).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::check::suggest;
 use crate::diagnostic::{Code, Diagnostic, Label};

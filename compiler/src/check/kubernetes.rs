@@ -44,7 +44,7 @@ pub fn check_kubernetes(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
                 "a notification".to_owned(),
             )
         }));
-        let mut positions: std::collections::HashMap<String, usize> = templates
+        let mut positions: foldhash::HashMap<String, usize> = templates
             .iter()
             .enumerate()
             .map(|(position, (name, _, _))| (name.clone(), position))

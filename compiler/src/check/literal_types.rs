@@ -33,12 +33,16 @@ pub fn check_literal(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     if let Some(alternatives) = crate::types::schema_alternatives(expected) {
-        // `string | list<string>`: either alternative will do.
-        let mut first = Vec::new();
-        let mut second = Vec::new();
-        check_literal(value, alternatives.0, attribute, source, &mut first);
-        check_literal(value, alternatives.1, attribute, source, &mut second);
-        if !first.is_empty() && !second.is_empty() {
+        // `string | list<string>`: either alternative will do, and the
+        // second is tried only when the first does not fit.
+        let mut rejected = Vec::new();
+        check_literal(value, alternatives.0, attribute, source, &mut rejected);
+        if rejected.is_empty() {
+            return;
+        }
+        rejected.clear();
+        check_literal(value, alternatives.1, attribute, source, &mut rejected);
+        if !rejected.is_empty() {
             diagnostics.push(mismatch(value, expected, attribute, source));
         }
         return;

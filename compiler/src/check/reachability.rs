@@ -72,7 +72,7 @@ fn check_pipeline(pipeline: &Pipeline, diagnostics: &mut Vec<Diagnostic>) -> Vec
     if facts.is_empty() {
         return Vec::new();
     }
-    let index: std::collections::HashMap<&str, usize> = pipeline
+    let index: foldhash::HashMap<&str, usize> = pipeline
         .jobs
         .iter()
         .enumerate()
@@ -118,7 +118,7 @@ fn check_pipeline(pipeline: &Pipeline, diagnostics: &mut Vec<Diagnostic>) -> Vec
 
 fn judge(
     job: &Job,
-    index: &std::collections::HashMap<&str, usize>,
+    index: &foldhash::HashMap<&str, usize>,
     states: &[State],
     facts: &[crate::plan::Facts],
     events: &[&str],

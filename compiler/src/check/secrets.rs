@@ -1,7 +1,7 @@
 //! Phase 2c: secrets are declared before use (`secret NAME` in the
 //! pipeline), and a declared secret that nothing uses is reported.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::check::{suggest, walk};
 use crate::diagnostic::{Code, Diagnostic, Label};

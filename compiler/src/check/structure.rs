@@ -1,7 +1,7 @@
 //! Phase 2a: the shape of a file against the block schemas: known blocks in
 //! allowed places, labels where required, known attributes, no duplicates.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::check::schema::{self, Attributes, LabelRule};
 use crate::check::{literal_types, suggest};

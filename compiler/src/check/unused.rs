@@ -5,7 +5,7 @@
 //! library modules, files without a `pipeline`, are for other files and are
 //! never reported.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use crate::check::{suggest, walk};
 use crate::diagnostic::{Code, Diagnostic, Edit, Label};

@@ -55,7 +55,7 @@ pub struct Project {
 /// after it was built (only the lowering and tests build pipelines) still
 /// finds its jobs, by a scan.
 #[derive(Clone, Default)]
-pub struct JobIndex(std::sync::OnceLock<std::collections::HashMap<String, usize>>);
+pub struct JobIndex(std::sync::OnceLock<foldhash::HashMap<String, usize>>);
 
 impl JobIndex {
     fn find(&self, jobs: &[Job], name: &str) -> Option<usize> {

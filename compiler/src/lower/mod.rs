@@ -29,7 +29,7 @@ mod step;
 mod template;
 mod trigger;
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use crate::diagnostic::{Diagnostic, Label};
 use crate::ir::{self, Origin};

@@ -3,7 +3,8 @@
 //! reader needs, directly or through others. Checked on the IR, where
 //! template instances have their outputs and `needs`.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use foldhash::{HashMap, HashSet, HashSetExt};
+use std::collections::VecDeque;
 
 use crate::check::suggest;
 use crate::diagnostic::{Code, Diagnostic, Edit, Label};

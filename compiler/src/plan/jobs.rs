@@ -71,7 +71,7 @@ impl Decision<'_> {
 /// the jobs they need; a cycle (an error reported by the checker) ends the
 /// walk where it closes.
 pub fn decide<'a>(pipeline: &'a Pipeline, facts: &Facts) -> Vec<Decision<'a>> {
-    let index: std::collections::HashMap<&str, usize> = pipeline
+    let index: foldhash::HashMap<&str, usize> = pipeline
         .jobs
         .iter()
         .enumerate()

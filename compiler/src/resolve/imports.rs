@@ -1,7 +1,7 @@
 //! Loading a program's modules. The library does no IO: the caller's
 //! [`ModuleLoader`] reads relative imports; `std/…` comes from the binary.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use crate::check::suggest;

@@ -2,7 +2,7 @@
 //! `step s = github.checkout(…)` name something that exists, of the right
 //! kind; imports that nothing uses are reported.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use crate::check::suggest;
 use crate::diagnostic::{Code, Diagnostic, Label};

@@ -54,18 +54,82 @@ impl LineTracker<'_> {
 
     fn line_start_of(&mut self, offset: usize) -> usize {
         let offset = offset.min(self.source.len());
-        while self.scanned_to < offset {
-            if self.source[self.scanned_to] == b'\n' {
-                self.line_start = self.scanned_to + 1;
+        if self.scanned_to < offset {
+            if let Some(newline) = self.source[self.scanned_to..offset]
+                .iter()
+                .rposition(|byte| *byte == b'\n')
+            {
+                self.line_start = self.scanned_to + newline + 1;
                 self.indent = None;
             }
-            self.scanned_to += 1;
+            self.scanned_to = offset;
         }
         self.line_start
     }
 }
 
+/// Whether the tokens are balanced as written: every closer closes the
+/// innermost open group, every `}` that starts a line is indented no less
+/// than the line of its `{`, nothing is nested too deep and nothing is left
+/// open. [`balance`] then has nothing to report or repair, and the tokens go
+/// through untouched; this one pass with a small stack is what almost every
+/// file takes.
+fn balanced_as_written(source: &str, tokens: &[(Token<'_>, Span)]) -> bool {
+    // The closer each open group needs, and the indentation of its line
+    // (read only for braces).
+    let mut open: Vec<(Token<'static>, usize)> = Vec::new();
+    let mut lines = LineTracker {
+        source: source.as_bytes(),
+        scanned_to: 0,
+        line_start: 0,
+        indent: None,
+    };
+    for &(token, span) in tokens {
+        if let Some(closer) = closer_of(token) {
+            if open.len() >= MAX_NESTING {
+                return false;
+            }
+            let indent = if token == Token::LBrace {
+                lines.indent_of_line_at(span.start as usize)
+            } else {
+                0
+            };
+            open.push((closer, indent));
+        } else if is_closer(token) {
+            let Some((expected, opener_indent)) = open.pop() else {
+                return false;
+            };
+            if expected != token {
+                return false;
+            }
+            if token == Token::RBrace {
+                let line_start = lines.line_start_of(span.start as usize);
+                let indent = lines.indent_of_line_at(span.start as usize);
+                if line_start + indent == span.start as usize && opener_indent > indent {
+                    return false;
+                }
+            }
+        }
+    }
+    open.is_empty()
+}
+
 pub fn balance<'src>(
+    source: &'src str,
+    source_id: SourceId,
+    tokens: Vec<(Token<'src>, Span)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(Token<'src>, Span)> {
+    if balanced_as_written(source, &tokens) {
+        return tokens;
+    }
+    repair(source, source_id, tokens, diagnostics)
+}
+
+/// The full pass: finds each closer's partner, reporting and repairing
+/// what does not match. [`balance`] without its shortcut, which the
+/// reference parse uses.
+pub fn repair<'src>(
     source: &'src str,
     source_id: SourceId,
     tokens: Vec<(Token<'src>, Span)>,
@@ -408,5 +472,53 @@ fn skip_group<'src>(
     }
     if keep && let Some(closer) = closer_of(opener) {
         output.push((closer, Span::empty_at(last_end)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::lexer;
+
+    /// The shortcut is sound: whenever it is taken, the full pass would
+    /// report nothing and change nothing. (It may decline text the full
+    /// pass accepts, such as a `}` dedented below its block's line; that
+    /// text only costs the full pass.) Well-formed text takes it.
+    #[test]
+    fn the_shortcut_is_taken_only_when_the_full_pass_changes_nothing() {
+        let nested_too_deep = format!(
+            "x = {}{}",
+            "[".repeat(MAX_NESTING + 1),
+            "]".repeat(MAX_NESTING + 1)
+        );
+        let well_formed = [
+            "job a {\n  step b { run = \"x\" }\n}\n",
+            "job a {\n  x = [1, (2)]\n}\n",
+            "x = \"a ${b} c\"\n",
+            "job a { step b {\n} }\n",
+            "job a {\n  step b {\n    }\n}\n",
+            "",
+        ];
+        let texts = [
+            "job a {\n    step b {\n  }\n}\n",
+            "job a {\n  x = [1, (2]]\n}\n",
+            "job a {\n",
+            "}\n",
+            "x = \"a ${b) c\"\n",
+            "  job a {\n}\n",
+            nested_too_deep.as_str(),
+        ];
+        for text in well_formed.iter().chain(&texts) {
+            let tokens = lexer::lex(text, SourceId(0)).tokens;
+            let taken = balanced_as_written(text, &tokens);
+            assert_eq!(taken, well_formed.contains(text), "{text:?}");
+            let mut diagnostics = Vec::new();
+            let repaired = repair(text, SourceId(0), tokens.clone(), &mut diagnostics);
+            let unchanged = diagnostics.is_empty() && repaired == tokens;
+            assert!(
+                !taken || unchanged,
+                "{text:?}: the full pass reports {diagnostics:?}"
+            );
+        }
     }
 }

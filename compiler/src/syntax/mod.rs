@@ -30,13 +30,19 @@ pub struct ParsedFile {
 
 /// Parses `source`; diagnostics refer to it as `source_id`.
 pub fn parse(source: &str, source_id: SourceId) -> ParsedFile {
-    parse_with(source, source_id, parser::parse_tokens)
+    parse_with(source, source_id, delimiters::balance, parser::parse_tokens)
 }
 
-/// Parses `source` with the chumsky grammar alone, never the fast path: the
-/// reference that tests and fuzzing compare [`parse`] with.
+/// Parses `source` with the full delimiter pass and the chumsky grammar
+/// alone, never a shortcut or the fast path: the reference that tests and
+/// fuzzing compare [`parse`] with.
 pub fn parse_with_reference_grammar(source: &str, source_id: SourceId) -> ParsedFile {
-    parse_with(source, source_id, parser::parse_tokens_with_chumsky)
+    parse_with(
+        source,
+        source_id,
+        delimiters::repair,
+        parser::parse_tokens_with_chumsky,
+    )
 }
 
 /// Whether the parser's fast path accepts `source` (it does whenever the
@@ -48,13 +54,25 @@ pub fn fast_path_accepts(source: &str) -> bool {
     parser::fast_path_accepts(source.len(), &tokens)
 }
 
+type Balancer = for<'src> fn(
+    &'src str,
+    SourceId,
+    Vec<(token::Token<'src>, crate::span::Span)>,
+    &mut Vec<Diagnostic>,
+) -> Vec<(token::Token<'src>, crate::span::Span)>;
+
 type TokenParser =
     fn(usize, SourceId, &[(token::Token<'_>, crate::span::Span)]) -> (File, Vec<Diagnostic>);
 
-fn parse_with(source: &str, source_id: SourceId, parse_tokens: TokenParser) -> ParsedFile {
+fn parse_with(
+    source: &str,
+    source_id: SourceId,
+    balance: Balancer,
+    parse_tokens: TokenParser,
+) -> ParsedFile {
     let lexed = lexer::lex(source, source_id);
     let mut diagnostics = lexed.diagnostics;
-    let tokens = delimiters::balance(source, source_id, lexed.tokens, &mut diagnostics);
+    let tokens = balance(source, source_id, lexed.tokens, &mut diagnostics);
     let (file, parse_errors) = parse_tokens(source.len(), source_id, &tokens);
     diagnostics.extend(without_follow_on_errors(source, &diagnostics, parse_errors));
     crate::diagnostic::sort(&mut diagnostics);

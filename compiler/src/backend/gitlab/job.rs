@@ -151,7 +151,7 @@ pub fn job(
 /// an ancestor), exponentially in its depth. Conditions are the same when
 /// they read the same, wherever they are written.
 pub fn effective_conditions(pipeline: &Pipeline, order: &[usize]) -> Vec<Option<Expr>> {
-    let by_name: std::collections::HashMap<&str, usize> = pipeline
+    let by_name: foldhash::HashMap<&str, usize> = pipeline
         .jobs
         .iter()
         .enumerate()
@@ -214,7 +214,7 @@ pub fn effective_conditions(pipeline: &Pipeline, order: &[usize]) -> Vec<Option<
 #[derive(Default)]
 struct Conjuncts {
     expressions: Vec<Expr>,
-    numbers: std::collections::HashMap<String, usize>,
+    numbers: foldhash::HashMap<String, usize>,
     last_stamp: Vec<u64>,
     stamp: u64,
 }

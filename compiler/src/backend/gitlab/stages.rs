@@ -11,8 +11,9 @@
 //! stages whose jobs need each other both ways cannot be ordered: the
 //! checker reports that (E0401) from [`stages`] before any backend runs.
 
+use foldhash::HashMap;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use crate::ir::{Origin, Pipeline};
 

@@ -104,7 +104,13 @@ impl<'src> Lexer<'src> {
         let start = self.position;
         let byte = self.bytes[start];
         match byte {
-            b' ' | b'\t' | b'\r' => self.position += 1,
+            b' ' | b'\t' | b'\r' => {
+                // Indentation comes in runs; one token dispatch per run.
+                self.position += self.bytes[start..]
+                    .iter()
+                    .take_while(|byte| matches!(byte, b' ' | b'\t' | b'\r'))
+                    .count();
+            }
             b'\n' => self.line_break(),
             b'/' if self.peek(1) == Some(b'/') => self.comment(),
             b'/' if self.peek(1) == Some(b'*') => self.block_comment(),
@@ -318,7 +324,13 @@ impl<'src> Lexer<'src> {
                     });
                     return;
                 }
-                _ => self.position += 1,
+                _ => {
+                    // Plain text runs up to the next byte that can end it.
+                    self.position += 1 + self.bytes[self.position + 1..]
+                        .iter()
+                        .take_while(|byte| !matches!(byte, b'"' | b'\\' | b'\n' | b'$'))
+                        .count();
+                }
             }
         }
     }
