@@ -103,19 +103,7 @@ pub fn render(header: &str, documents: &[Yaml]) -> String {
 /// where YAML 1.1 would read them as booleans: GitHub's `on:` is read by
 /// GitHub's own parser as the string it is, and everyone writes it plain.
 pub fn render_with_plain_keys(header: &str, documents: &[Yaml], plain_keys: &[&str]) -> String {
-    let mut writer = Writer {
-        out: String::with_capacity(4096),
-        plain_keys,
-    };
-    for line in header.lines() {
-        if line.is_empty() {
-            writer.out.push_str("#\n");
-        } else {
-            writer.out.push_str("# ");
-            writer.out.push_str(line);
-            writer.out.push('\n');
-        }
-    }
+    let mut writer = Writer::with_header(header, plain_keys);
     for (index, document) in documents.iter().enumerate() {
         if index > 0 || !header.is_empty() {
             writer.out.push_str("---\n");
@@ -125,12 +113,79 @@ pub fn render_with_plain_keys(header: &str, documents: &[Yaml], plain_keys: &[&s
     writer.out
 }
 
+/// One mapping document written entry by entry, for documents too large to
+/// hold whole: a workflow of thousands of jobs is written one job at a time,
+/// each job's tree dropped once written. The text is what [`render`] writes
+/// for the same mapping (a test compares the two).
+#[derive(Debug)]
+pub struct MappingDocument<'a> {
+    writer: Writer<'a>,
+}
+
+impl<'a> MappingDocument<'a> {
+    /// Starts a document after `header`, as [`render_with_plain_keys`] does.
+    pub fn new(header: &str, plain_keys: &'a [&'a str]) -> Self {
+        let mut writer = Writer::with_header(header, plain_keys);
+        if !header.is_empty() {
+            writer.out.push_str("---\n");
+        }
+        MappingDocument { writer }
+    }
+
+    /// Writes `key: value` at nesting `level`: 0 at the top, 1 in a
+    /// mapping that [`MappingDocument::open`] opened at 0.
+    pub fn entry(&mut self, level: usize, key: &str, value: &Yaml) {
+        self.writer.indent(level);
+        self.writer.key(key);
+        self.writer.value_after_key(value, level);
+    }
+
+    /// Writes `key:` opening a mapping whose entries follow at `level + 1`;
+    /// `has_entries` false writes `key: {}`, as for an empty mapping.
+    pub fn open(&mut self, level: usize, key: &str, has_entries: bool) {
+        self.writer.indent(level);
+        self.writer.key(key);
+        self.writer
+            .out
+            .push_str(if has_entries { ":\n" } else { ": {}\n" });
+    }
+
+    pub fn finish(self) -> String {
+        self.writer.out
+    }
+}
+
+#[derive(Debug)]
 struct Writer<'a> {
     out: String,
     plain_keys: &'a [&'a str],
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
+    fn with_header(header: &str, plain_keys: &'a [&'a str]) -> Self {
+        let mut writer = Writer {
+            out: String::with_capacity(4096),
+            plain_keys,
+        };
+        for line in header.lines() {
+            if line.is_empty() {
+                writer.out.push_str("#\n");
+            } else {
+                writer.out.push_str("# ");
+                writer.out.push_str(line);
+                writer.out.push('\n');
+            }
+        }
+        writer
+    }
+
+    fn key(&mut self, key: &str) {
+        if self.plain_keys.contains(&key) {
+            self.out.push_str(key);
+        } else {
+            write_string(&mut self.out, key);
+        }
+    }
     fn document(&mut self, document: &Yaml) {
         match document {
             Yaml::Map(entries) if !entries.is_empty() => self.map(entries, 0),
@@ -153,11 +208,7 @@ impl Writer<'_> {
             if index > 0 {
                 self.indent(level);
             }
-            if self.plain_keys.contains(&key.as_ref()) {
-                self.out.push_str(key);
-            } else {
-                write_string(&mut self.out, key);
-            }
+            self.key(key);
             self.value_after_key(value, level);
         }
     }
@@ -502,6 +553,33 @@ mod tests {
             document.insert("run", Yaml::str(script));
             assert!(render("", &[document]).contains("run: |"), "{script:?}");
         }
+    }
+
+    #[test]
+    fn a_mapping_written_entry_by_entry_is_the_mapping_rendered_whole() {
+        let mut job = Yaml::map();
+        job.insert("runs-on", Yaml::str("ubuntu-24.04"));
+        job.insert("steps", Yaml::Seq(vec![Yaml::str("make\ntest\n")]));
+        let mut jobs = Yaml::map();
+        jobs.insert("build", job.clone());
+        jobs.insert("on", job.clone());
+        let mut whole = Yaml::map();
+        whole.insert("name", Yaml::str("ci"));
+        whole.insert("jobs", jobs);
+        whole.insert("none", Yaml::map());
+        whole.insert("after", Yaml::Int(1));
+        let plain_keys = ["on"];
+        let mut document = MappingDocument::new("header", &plain_keys);
+        document.entry(0, "name", &Yaml::str("ci"));
+        document.open(0, "jobs", true);
+        document.entry(1, "build", &job);
+        document.entry(1, "on", &job);
+        document.open(0, "none", false);
+        document.entry(0, "after", &Yaml::Int(1));
+        assert_eq!(
+            document.finish(),
+            render_with_plain_keys("header", &[whole], &plain_keys)
+        );
     }
 
     #[test]

@@ -15,9 +15,10 @@ mod steps;
 mod triggers;
 
 pub(crate) use crate::backend::escape::escape_into;
-use crate::backend::yaml::{Yaml, render_with_plain_keys};
+use crate::backend::escape::raw;
+use crate::backend::yaml::{MappingDocument, Yaml};
 use crate::backend::{BuildContext, Generated, OutputFile, header};
-use crate::ir::{Pipeline, Project};
+use crate::ir::{Pipeline, Project, RawValue};
 
 /// The runner of jobs that do not name one.
 pub const DEFAULT_RUNNER: &str = "ubuntu-24.04";
@@ -25,20 +26,24 @@ pub const DEFAULT_RUNNER: &str = "ubuntu-24.04";
 pub fn generate(project: &Project, context: &BuildContext) -> Generated {
     let mut generated = Generated::default();
     for pipeline in &project.pipelines {
-        let workflow = workflow(pipeline, &mut generated.notes);
+        let mut document = MappingDocument::new(&header(&pipeline.source_file, context), &["on"]);
+        write_workflow(pipeline, &mut document, &mut generated.notes);
         generated.files.push(OutputFile {
             path: format!(".github/workflows/{}.yml", pipeline.name),
-            contents: render_with_plain_keys(
-                &header(&pipeline.source_file, context),
-                &[workflow],
-                &["on"],
-            ),
+            contents: document.finish(),
         });
     }
     generated
 }
 
-fn workflow(pipeline: &Pipeline, notes: &mut Vec<String>) -> Yaml {
+/// Writes the workflow one job at a time: a job's tree is built, written
+/// and dropped before the next, so a workflow of thousands of jobs never
+/// exists whole in memory.
+fn write_workflow(
+    pipeline: &Pipeline,
+    document: &mut MappingDocument<'_>,
+    notes: &mut Vec<String>,
+) {
     let inputs = expr::Inputs {
         inputs: pipeline.inputs(),
     };
@@ -52,18 +57,105 @@ fn workflow(pipeline: &Pipeline, notes: &mut Vec<String>) -> Yaml {
     if !pipeline.env.is_empty() {
         workflow.insert("env", steps::env_map(&pipeline.env, &inputs));
     }
-    let mut jobs = Yaml::map();
+    // Where the jobs go; an escape block's other keys are merged around it.
+    workflow.insert(JOBS, Yaml::Null);
+    let (jobs_escapes, other_escapes): (Vec<_>, Vec<_>) = pipeline
+        .escapes
+        .github
+        .iter()
+        .cloned()
+        .partition(|(key, _)| key == JOBS);
+    escape_into(&mut workflow, &other_escapes);
+    let Yaml::Map(entries) = workflow else {
+        unreachable!("a workflow is a mapping");
+    };
+    for (key, value) in &entries {
+        if key != JOBS {
+            document.entry(0, key, value);
+            continue;
+        }
+        match jobs_written_over(&jobs_escapes) {
+            JobsEscape::Replaces(jobs) => write_jobs(pipeline, &inputs, &jobs, document, notes),
+            JobsEscape::ReplacesAll(value) => document.entry(0, JOBS, &value),
+        }
+    }
+}
+
+const JOBS: &str = "jobs";
+
+/// What an escape block's `jobs = …` does to the generated jobs.
+enum JobsEscape {
+    /// Writes these jobs instead of the generated ones of the same name,
+    /// and adds the others after them.
+    Replaces(Vec<(String, Yaml)>),
+    /// A value other than a mapping: it is the whole of `jobs:`.
+    ReplacesAll(Yaml),
+}
+
+/// The `jobs` escapes folded as `escape_into` merges them in turn.
+fn jobs_written_over(escapes: &[(String, RawValue)]) -> JobsEscape {
+    let mut state = JobsEscape::Replaces(Vec::new());
+    for (_, value) in escapes {
+        state = match (state, raw(value)) {
+            (JobsEscape::Replaces(mut jobs), Yaml::Map(entries)) => {
+                for (name, job) in entries {
+                    match jobs.iter_mut().find(|(known, _)| *known == name) {
+                        Some((_, slot)) => *slot = job,
+                        None => jobs.push((name.into_owned(), job)),
+                    }
+                }
+                JobsEscape::Replaces(jobs)
+            }
+            (JobsEscape::Replaces(_), other) => JobsEscape::ReplacesAll(other),
+            (JobsEscape::ReplacesAll(current), _) => {
+                let mut holder = Yaml::Map(vec![(JOBS.into(), current)]);
+                escape_into(&mut holder, &[(JOBS.to_owned(), value.clone())]);
+                let Yaml::Map(mut entries) = holder else {
+                    unreachable!("merging into a mapping keeps it one");
+                };
+                // Merging never removes an entry.
+                JobsEscape::ReplacesAll(entries.swap_remove(0).1)
+            }
+        };
+    }
+    state
+}
+
+/// The `jobs:` mapping, one job at a time; `replaced` are the jobs an
+/// escape block writes instead of (or after) the generated ones.
+fn write_jobs(
+    pipeline: &Pipeline,
+    inputs: &expr::Inputs,
+    replaced: &[(String, Yaml)],
+    document: &mut MappingDocument<'_>,
+    notes: &mut Vec<String>,
+) {
+    let notifications: Vec<(String, Yaml)> = pipeline
+        .notifications
+        .iter()
+        .map(|notification| job::notification(pipeline, notification))
+        .collect();
+    let has_entries =
+        !pipeline.jobs.is_empty() || !notifications.is_empty() || !replaced.is_empty();
+    document.open(0, JOBS, has_entries);
+    let mut used = vec![false; replaced.len()];
+    let mut replacement = |name: &str| {
+        let index = replaced.iter().position(|(known, _)| known == name)?;
+        used[index] = true;
+        Some(&replaced[index].1)
+    };
     for ir_job in &pipeline.jobs {
-        jobs.insert(
-            ir_job.name.clone(),
-            job::job(pipeline, ir_job, &inputs, notes),
-        );
+        match replacement(&ir_job.name) {
+            Some(job) => document.entry(1, &ir_job.name, job),
+            None => document.entry(1, &ir_job.name, &job::job(pipeline, ir_job, inputs, notes)),
+        }
     }
-    for notification in &pipeline.notifications {
-        let (name, notify_job) = job::notification(pipeline, notification);
-        jobs.insert(name, notify_job);
+    for (name, notify_job) in &notifications {
+        document.entry(1, name, replacement(name).unwrap_or(notify_job));
     }
-    workflow.insert("jobs", jobs);
-    escape_into(&mut workflow, &pipeline.escapes.github);
-    workflow
+    for ((name, job), used) in replaced.iter().zip(&used) {
+        if !used {
+            document.entry(1, name, job);
+        }
+    }
 }
