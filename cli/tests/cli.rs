@@ -431,3 +431,77 @@ fn an_input_that_cannot_be_read_is_an_io_error() {
     );
     assert!(!directory.join("out").exists());
 }
+
+/// A build whose output directory cannot be written to.
+#[cfg(unix)]
+#[test]
+fn a_read_only_output_directory_is_an_io_error_and_nothing_changes() {
+    use std::os::unix::fs::PermissionsExt;
+    let directory = scratch("read-only-output");
+    std::fs::write(directory.join("ci.pipe"), TWO_PIPELINES).expect("write");
+    let first = pipec(&["build", "--target", "github", "--out", "out"], &directory);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    std::fs::write(
+        directory.join("ci.pipe"),
+        TWO_PIPELINES.replace("run = \"make", "run = \"make -j2"),
+    )
+    .expect("write");
+    let workflows = directory.join("out/.github/workflows");
+    let before = snapshot_of(&directory.join("out"));
+    std::fs::set_permissions(&workflows, std::fs::Permissions::from_mode(0o555))
+        .expect("make read-only");
+    // A privileged user writes through the permission bits; the test then
+    // has nothing to show and says so.
+    if std::fs::write(workflows.join("probe"), "x").is_ok() {
+        let _ = std::fs::remove_file(workflows.join("probe"));
+        std::fs::set_permissions(&workflows, std::fs::Permissions::from_mode(0o755))
+            .expect("restore");
+        eprintln!("skipped: this user can write to a read-only directory (running as root?)");
+        return;
+    }
+    let output = pipec(&["build", "--target", "github", "--out", "out"], &directory);
+    std::fs::set_permissions(&workflows, std::fs::Permissions::from_mode(0o755)).expect("restore");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot write") && stderr(&output).contains("ermission denied"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(snapshot_of(&directory.join("out")), before);
+}
+
+/// A write that fails part way, as on a full disk: the file-size limit
+/// makes the kernel refuse the bytes past the first kilobyte (with the
+/// signal it would send ignored, the write fails with EFBIG, as a full
+/// disk's fails with ENOSPC). Nothing may be left half written.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_that_fails_part_way_leaves_every_file_as_it_was() {
+    let directory = scratch("write-fails-part-way");
+    let long_script = "make\\n".repeat(2_000);
+    let source = format!(
+        "pipeline ci {{\n  job build {{\n    step make {{ run = \"{long_script}\" }}\n  }}\n}}\n"
+    );
+    let first = {
+        std::fs::write(directory.join("ci.pipe"), VALID).expect("write");
+        pipec(&["build", "--target", "github", "--out", "out"], &directory)
+    };
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let before = snapshot_of(&directory.join("out"));
+    std::fs::write(directory.join("ci.pipe"), source).expect("write");
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 2; exec \"$0\" build --target github --out out")
+        .arg(env!("CARGO_BIN_EXE_pipec"))
+        .current_dir(&directory)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("sh runs");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot write `out/.github/workflows/ci.yml`"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(snapshot_of(&directory.join("out")), before);
+}

@@ -225,9 +225,10 @@ fn stage(path: &Path, contents: &str) -> Result<PathBuf, String> {
     let temporary = directory.join(format!(".{file_name}.pipec-{}.tmp", std::process::id()));
     std::fs::write(&temporary, contents).map_err(|error| {
         let _ = std::fs::remove_file(&temporary);
+        // Named by the file the user asked for, not the temporary one.
         format!(
             "cannot write `{}`: {}",
-            temporary.display(),
+            path.display(),
             inputs::describe_io(&error)
         )
     })?;
