@@ -136,8 +136,9 @@ pub struct Attribute {
 pub struct Block {
     pub keyword: Ident,
     pub label: Option<Ident>,
-    /// `job scan = security.bandit(…)` or `output tag = …`.
-    pub value: Option<Expr>,
+    /// `job scan = security.bandit(…)` or `output tag = …`; boxed, since
+    /// few blocks have one and every item is the size of the largest.
+    pub value: Option<Box<Expr>>,
     pub body: Option<Body>,
     pub span: Span,
 }
@@ -305,6 +306,7 @@ impl StringLiteral {
 pub enum StringPart {
     /// Decoded text; `span` covers its source, escapes and indentation included.
     Text { value: String, span: Span },
-    /// `${expr}`; `span` covers `${` to `}`.
-    Interpolation { expr: Expr, span: Span },
+    /// `${expr}`; `span` covers `${` to `}`. Boxed, so that the text
+    /// parts, most of them, stay small.
+    Interpolation { expr: Box<Expr>, span: Span },
 }

@@ -28,7 +28,10 @@ pub fn decode(triple: bool, raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
                     value: decode_escapes(text),
                     span,
                 },
-                RawPart::Interpolation(expr, span) => StringPart::Interpolation { expr, span },
+                RawPart::Interpolation(expr, span) => StringPart::Interpolation {
+                    expr: Box::new(expr),
+                    span,
+                },
             });
         }
         parts
@@ -43,8 +46,13 @@ pub fn decode_plain(text: Option<&str>) -> String {
 
 /// Decodes `\n \t \r \" \\ \$ \u{…}` and the literal `$${`.
 fn decode_escapes(text: &str) -> String {
+    // Most strings hold neither; the text before the first is copied whole.
+    let Some(first_special) = text.bytes().position(|byte| byte == b'\\' || byte == b'$') else {
+        return text.to_owned();
+    };
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
+    out.push_str(&text[..first_special]);
+    let mut chars = text[first_special..].chars().peekable();
     while let Some(character) = chars.next() {
         match character {
             '\\' => match chars.next() {
@@ -161,7 +169,10 @@ fn decode_triple(raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
             }
             Piece::Interpolation(expr, span) => {
                 at_line_start = false;
-                parts.push(StringPart::Interpolation { expr, span });
+                parts.push(StringPart::Interpolation {
+                    expr: Box::new(expr),
+                    span,
+                });
             }
         }
     }

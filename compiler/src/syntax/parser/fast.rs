@@ -279,7 +279,7 @@ impl<'src> Parser<'_, 'src> {
         Ok(Item::Block(Block {
             keyword,
             label,
-            value,
+            value: value.map(Box::new),
             body,
             span: self.span_from(start),
         }))

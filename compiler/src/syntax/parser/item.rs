@@ -290,7 +290,7 @@ where
                     Item::Block(Block {
                         keyword,
                         label,
-                        value,
+                        value: value.map(Box::new),
                         body,
                         span: span_of(e.span()),
                     })
