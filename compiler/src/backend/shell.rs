@@ -170,7 +170,7 @@ mod tests {
         let value = Expr::new(
             ExprKind::Text(vec![
                 TextPart::Literal("a \"$b\" `c` ".into()),
-                TextPart::Expr(context(Context::Sha, Type::String)),
+                TextPart::Expr(Box::new(context(Context::Sha, Type::String))),
             ]),
             Type::String,
             at(),

@@ -83,7 +83,7 @@ pub fn manual_inputs(items: &[Item]) -> Vec<&Input> {
             && let Some(body) = &block.body
         {
             inputs.extend(body.items.iter().filter_map(|inner| match inner {
-                Item::Input(input) => Some(input),
+                Item::Input(input) => Some(&**input),
                 _ => None,
             }));
         }

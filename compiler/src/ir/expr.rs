@@ -82,7 +82,7 @@ pub enum ExprKind {
 #[serde(rename_all = "snake_case")]
 pub enum TextPart {
     Literal(String),
-    Expr(Expr),
+    Expr(Box<Expr>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

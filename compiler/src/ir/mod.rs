@@ -374,7 +374,7 @@ impl Job {
         }
         found.extend(self.caches.iter().map(|cache| &cache.key));
         for step in &self.steps {
-            found.extend(&step.condition);
+            found.extend(step.condition.as_deref());
             found.extend(step.env.iter().map(|var| &var.value));
             match &step.action {
                 StepAction::Run { script, .. } => found.push(script),
@@ -479,7 +479,7 @@ pub struct Step {
     /// Unique within the job; the id others read outputs through.
     pub name: String,
     pub origin: Origin,
-    pub condition: Option<Expr>,
+    pub condition: Option<Box<Expr>>,
     pub env: Vec<EnvVar>,
     pub action: StepAction,
     /// Milliseconds.

@@ -210,11 +210,11 @@ impl Lowerer<'_> {
                     )
                     .with_help("interpolate one value; to pass several, use an attribute that takes a list"),
                 );
-                parts.push(TextPart::Expr(Expr::error(value.origin)));
+                parts.push(TextPart::Expr(Box::new(Expr::error(value.origin))));
             }
-            ExprKind::Error => parts.push(TextPart::Expr(value)),
+            ExprKind::Error => parts.push(TextPart::Expr(Box::new(value))),
             _ => {
-                parts.push(TextPart::Expr(value));
+                parts.push(TextPart::Expr(Box::new(value)));
             }
         }
     }

@@ -67,14 +67,15 @@ impl<'p> Lowerer<'p> {
                         for step in &mut job.steps[first..] {
                             let combined = match step.condition.take() {
                                 Some(own) => {
-                                    fold::all(vec![condition.clone(), own], condition.origin)
+                                    fold::all(vec![condition.clone(), *own], condition.origin)
                                 }
                                 None => condition.clone(),
                             };
-                            step.condition = (combined.as_bool() != Some(true)).then_some(combined);
+                            step.condition =
+                                (combined.as_bool() != Some(true)).then(|| Box::new(combined));
                         }
                         job.steps.retain(|step| {
-                            step.condition.as_ref().and_then(Expr::as_bool) != Some(false)
+                            step.condition.as_deref().and_then(Expr::as_bool) != Some(false)
                         });
                     }
                     return;
@@ -127,7 +128,7 @@ impl<'p> Lowerer<'p> {
                         "if" => match value.kind {
                             ExprKind::Bool(false) => skipped = true,
                             ExprKind::Bool(true) | ExprKind::Error => {}
-                            _ => step.condition = Some(value),
+                            _ => step.condition = Some(Box::new(value)),
                         },
                         "shell" => shell = self.constant_string(&value, "`shell`"),
                         "working_directory" => {
@@ -452,7 +453,7 @@ impl<'p> Lowerer<'p> {
     pub(super) fn check_step_outputs(&mut self, job: &ir::Job) {
         for (index, step) in job.steps.iter().enumerate() {
             let mut expressions: Vec<&Expr> = step.env.iter().map(|var| &var.value).collect();
-            expressions.extend(&step.condition);
+            expressions.extend(step.condition.as_deref());
             match &step.action {
                 StepAction::Run { script, .. } => expressions.push(script),
                 StepAction::Checkout { with } | StepAction::Action { with, .. } => {

@@ -21,9 +21,9 @@ pub struct File {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum Item {
     Import(Import),
-    Template(Template),
+    Template(Box<Template>),
     Use(Use),
-    Input(Input),
+    Input(Box<Input>),
     Attribute(Attribute),
     Block(Block),
     /// Tokens that could not be parsed as an item; the error is reported.

@@ -169,7 +169,7 @@ fn step_item(step: &Step, body: &str, hoisted: &[EnvVar], dialect: &Dialect) -> 
     }
     let condition = step
         .condition
-        .as_ref()
+        .as_deref()
         .and_then(crate::ir::Expr::inside_script);
     if let Some(condition) = &condition {
         let cond = condition::translate(condition, Outcome::Succeeded, dialect);

@@ -53,7 +53,11 @@ impl RuleVariables {
             let conditions: Vec<&Expr> = job
                 .condition
                 .iter()
-                .chain(job.steps.iter().filter_map(|step| step.condition.as_ref()))
+                .chain(
+                    job.steps
+                        .iter()
+                        .filter_map(|step| step.condition.as_deref()),
+                )
                 .collect();
             for expr in job.expressions() {
                 let in_condition = conditions

@@ -117,7 +117,7 @@ impl JobInputs {
 pub fn script_contexts(pipeline: &Pipeline, job: &Job) -> Vec<Context> {
     let mut expressions: Vec<&Expr> = Vec::new();
     for step in script::script_steps(job) {
-        expressions.extend(&step.condition);
+        expressions.extend(step.condition.as_deref());
         expressions.extend(step.env.iter().map(|var| &var.value));
         if let StepAction::Run { script, .. } = &step.action {
             expressions.push(script);

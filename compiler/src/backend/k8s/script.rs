@@ -165,7 +165,7 @@ fn step_lines(step: &Step, number: usize, out: &mut String) {
             step.name
         );
     }
-    match &step.condition.as_ref().and_then(Expr::inside_script) {
+    match &step.condition.as_deref().and_then(Expr::inside_script) {
         Some(condition) => out.push_str(&format!(
             "if {}; then\n  {command}\nelse\n  echo \"pipec: step {} skipped\"\nfi\n",
             shell::condition(condition, &variable),

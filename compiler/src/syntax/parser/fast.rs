@@ -199,13 +199,13 @@ impl<'src> Parser<'_, 'src> {
         self.expect(Token::Colon)?;
         let kind = self.ident()?;
         let body = self.body()?;
-        Ok(Item::Template(Template {
+        Ok(Item::Template(Box::new(Template {
             name,
             parameters,
             kind,
             body,
             span: self.span_from(start),
-        }))
+        })))
     }
 
     fn parameter(&mut self) -> Parsed<Parameter> {
@@ -245,13 +245,13 @@ impl<'src> Parser<'_, 'src> {
         let default = self.optional_value()?;
         let body = self.optional_body()?;
         let (default, body) = super::item::split_trailing_body(default, body);
-        Ok(Item::Input(Input {
+        Ok(Item::Input(Box::new(Input {
             name,
             ty,
             default,
             body,
             span: self.span_from(start),
-        }))
+        })))
     }
 
     fn attribute(&mut self, start: u32) -> Parsed<Item> {

@@ -208,13 +208,13 @@ where
             .then(ident())
             .then(body.clone())
             .map_with(|(((name, parameters), kind), body), e| {
-                Item::Template(Template {
+                Item::Template(Box::new(Template {
                     name,
                     parameters,
                     kind,
                     body,
                     span: span_of(e.span()),
-                })
+                }))
             });
 
         let argument = ident()
@@ -252,13 +252,13 @@ where
             .then(body.clone().or_not())
             .map_with(|(((name, ty), default), body), e| {
                 let (default, body) = split_trailing_body(default, body);
-                Item::Input(Input {
+                Item::Input(Box::new(Input {
                     name,
                     ty,
                     default,
                     body,
                     span: span_of(e.span()),
-                })
+                }))
             });
 
         let attribute = key()
