@@ -32,6 +32,13 @@ pub struct MatrixAxis {
 pub type MatrixCombination = Vec<(String, String)>;
 
 impl Matrix {
+    /// Drops spare capacity, as [`crate::ir::Job::shrink_to_fit`] does.
+    pub fn shrink_to_fit(&mut self) {
+        self.axes.shrink_to_fit();
+        self.include.shrink_to_fit();
+        self.exclude.shrink_to_fit();
+    }
+
     /// Every key a combination may have: the axes, then keys only `include` adds.
     pub fn keys(&self) -> Vec<&str> {
         let mut keys: Vec<&str> = self.axes.iter().map(|axis| axis.name.as_str()).collect();

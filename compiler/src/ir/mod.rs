@@ -271,7 +271,7 @@ pub struct Job {
     pub name: String,
     pub origin: Origin,
     /// `job x = T(…)`: the template and the call site.
-    pub instance_of: Option<TemplateInstance>,
+    pub instance_of: Option<Box<TemplateInstance>>,
     pub needs: Vec<Need>,
     /// When the job runs; `None` is "when everything it needs succeeded".
     pub condition: Option<Expr>,
@@ -291,7 +291,7 @@ pub struct Job {
     pub checkout: bool,
     pub steps: Vec<Step>,
     pub outputs: Vec<JobOutput>,
-    pub environment: Option<Environment>,
+    pub environment: Option<Box<Environment>>,
     /// Milliseconds.
     pub timeout: Option<u64>,
     pub retry: Option<u32>,
@@ -299,10 +299,10 @@ pub struct Job {
     pub interruptible: Option<bool>,
     /// A GitLab stage asked for explicitly.
     pub stage: Option<String>,
-    pub concurrency: Option<Concurrency>,
+    pub concurrency: Option<Box<Concurrency>>,
     pub permissions: Vec<Permission>,
     pub deploys: Vec<Deploy>,
-    pub resources: Option<Resources>,
+    pub resources: Option<Box<Resources>>,
     pub escapes: Escapes,
 }
 
@@ -337,6 +337,26 @@ impl Job {
             deploys: Vec::new(),
             resources: None,
             escapes: Escapes::default(),
+        }
+    }
+
+    /// Drops the spare capacity of the job's lists. The IR outlives the
+    /// tree through every backend, and a list grown by pushing holds room
+    /// for four (one cache took the room of four, a fifth of a large
+    /// build's IR).
+    pub fn shrink_to_fit(&mut self) {
+        self.needs.shrink_to_fit();
+        self.env.shrink_to_fit();
+        self.services.shrink_to_fit();
+        self.caches.shrink_to_fit();
+        self.artifacts.shrink_to_fit();
+        self.artifacts_from.shrink_to_fit();
+        self.steps.shrink_to_fit();
+        self.outputs.shrink_to_fit();
+        self.permissions.shrink_to_fit();
+        self.deploys.shrink_to_fit();
+        if let Some(matrix) = &mut self.matrix {
+            matrix.shrink_to_fit();
         }
     }
 

@@ -46,10 +46,10 @@ impl<'p> Lowerer<'p> {
                 in_template: true,
                 ..Scope::new(module, self.source_of(module), scope.pipeline.clone())
             };
-            job.instance_of = Some(TemplateInstance {
+            job.instance_of = Some(Box::new(TemplateInstance {
                 template: callee_text.clone(),
                 call,
-            });
+            }));
             instance = Some((template, module, template_scope, call, callee_text));
         }
         let body_items: &'p [Item] = block.body.as_ref().map_or(&[], |body| &body.items);
@@ -318,17 +318,19 @@ impl<'p> Lowerer<'p> {
                 }
             }
             ("environment", Some(name)) => {
-                job.environment = Some(self.lower_environment(name, items, scope, origin))
+                job.environment = Some(Box::new(self.lower_environment(name, items, scope, origin)))
             }
             ("deploy", Some(name)) => {
                 if let Some(deploy) = self.lower_deploy(name, items, scope, origin) {
                     replace_or_push(&mut job.deploys, deploy, |a, b| a.service == b.service);
                 }
             }
-            ("concurrency", _) => job.concurrency = self.lower_concurrency(items, scope, origin),
+            ("concurrency", _) => {
+                job.concurrency = self.lower_concurrency(items, scope, origin).map(Box::new)
+            }
             ("permissions", _) => self.lower_permissions(&mut job.permissions, items, scope),
             ("resources", _) => {
-                job.resources = Some(self.lower_resources(items, "resources", scope))
+                job.resources = Some(Box::new(self.lower_resources(items, "resources", scope)))
             }
             ("github" | "gitlab" | "k8s", _) => self.lower_escape(&mut job.escapes, block, scope),
             _ => {}

@@ -85,7 +85,8 @@ impl<'p> Lowerer<'p> {
                                 self.lower_concurrency(items, &scope, inner_origin)
                         }
                         "job" => {
-                            if let Some(job) = self.lower_job(inner, &scope) {
+                            if let Some(mut job) = self.lower_job(inner, &scope) {
+                                job.shrink_to_fit();
                                 pipeline.jobs.push(job);
                             }
                         }

@@ -275,7 +275,7 @@ fn script_template(
     );
     container.insert(
         "resources",
-        pod::resources(job.resources.as_ref(), "250m", "512Mi"),
+        pod::resources(job.resources.as_deref(), "250m", "512Mi"),
     );
     container.insert("securityContext", pod::container_security_context(true));
     container.insert("volumeMounts", pod::mounts(&job.caches));
