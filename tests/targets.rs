@@ -253,3 +253,42 @@ fn output_grows_linearly_with_a_graph_of_diamonds() {
         );
     }
 }
+
+/// Large programs are checked, lowered and written on two threads (see
+/// `compiler/src/parallel.rs`); the output must be the one a single
+/// thread writes. The jobs of the benchmark workload depend only on their
+/// index, so a small build (one thread) must be a prefix of a large one
+/// (two threads), and every job must come in order.
+#[test]
+fn a_large_workflow_written_on_two_threads_is_the_one_a_single_thread_writes() {
+    let github_text = |jobs: usize| -> String {
+        let mut sources = pipec::source::Sources::new();
+        sources.add("bench.pipe", pipec::workload::benchmark_pipeline(jobs));
+        let result = pipec::build(&mut sources, &pipec::resolve::NoFiles, &[Target::Github]);
+        assert!(
+            !result.diagnostics.iter().any(|d| d.is_error()),
+            "{:?}",
+            result.diagnostics
+        );
+        let contents = &result.generated[0].1.files[0].contents;
+        // Past the header, whose input hash differs.
+        contents
+            .split_once("\n---\n")
+            .map_or_else(String::new, |(_, body)| body.to_owned())
+    };
+    let small = github_text(40);
+    let large = github_text(1_000);
+    assert!(
+        large.len() > 20 * small.len() && large.starts_with(&small),
+        "the first 40 jobs differ"
+    );
+    // Each job found after the one before it.
+    let mut rest = large.as_str();
+    for index in 0..1_000 {
+        let heading = format!("\n  job_{index}:\n");
+        let position = rest
+            .find(&heading)
+            .unwrap_or_else(|| panic!("job_{index} is missing or out of order"));
+        rest = &rest[position + heading.len()..];
+    }
+}

@@ -17,6 +17,7 @@ pub mod glob;
 pub mod ide;
 pub mod ir;
 pub mod lower;
+mod parallel;
 pub mod plan;
 pub mod resolve;
 pub mod source;
@@ -64,6 +65,38 @@ pub fn check_program(
 ) -> (CheckResult, resolve::Program) {
     let mut diagnostics = Vec::new();
     let program = resolve::load_program(sources, loader, &mut diagnostics);
+    // The tree checks and the lowering read the same trees and nothing of
+    // each other's, so a large program has them run at once; their
+    // diagnostics are joined in the same order either way.
+    let sources: &Sources = sources;
+    let (tree_diagnostics, (project, lowering_diagnostics)) = parallel::both(
+        parallel::worth_a_thread(sources),
+        || tree_checks(&program, sources),
+        || lower::lower_program(&program, sources, &diagnostics),
+    );
+    diagnostics.extend(tree_diagnostics);
+    diagnostics.extend(lowering_diagnostics);
+    check::targets::check_targets(&project, targets, &mut diagnostics);
+    check::reachability::check_reachability(&project, &mut diagnostics);
+    // The deploy manifests are applied by every target's deploy jobs.
+    check::deploys::check_deploys(&project, &mut diagnostics);
+    if targets.contains(&backend::Target::K8s) {
+        check::kubernetes::check_kubernetes(&project, &mut diagnostics);
+    }
+    diagnostic::sort(&mut diagnostics);
+    diagnostic::dedup(&mut diagnostics);
+    (
+        CheckResult {
+            diagnostics,
+            project,
+        },
+        program,
+    )
+}
+
+/// Syntax errors and every check made on the trees themselves.
+fn tree_checks(program: &resolve::Program, sources: &Sources) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
     for module in &program.modules {
         diagnostics.extend(module.parsed.diagnostics.iter().cloned());
         if stdlib::checks_are_clean(&module.parsed) {
@@ -82,24 +115,8 @@ pub fn check_program(
             );
         }
     }
-    resolve::check_template_references(&program, &mut diagnostics);
-    let project = lower::lower_program(&program, sources, &mut diagnostics);
-    check::targets::check_targets(&project, targets, &mut diagnostics);
-    check::reachability::check_reachability(&project, &mut diagnostics);
-    // The deploy manifests are applied by every target's deploy jobs.
-    check::deploys::check_deploys(&project, &mut diagnostics);
-    if targets.contains(&backend::Target::K8s) {
-        check::kubernetes::check_kubernetes(&project, &mut diagnostics);
-    }
-    diagnostic::sort(&mut diagnostics);
-    diagnostic::dedup(&mut diagnostics);
-    (
-        CheckResult {
-            diagnostics,
-            project,
-        },
-        program,
-    )
+    resolve::check_template_references(program, &mut diagnostics);
+    diagnostics
 }
 
 /// The outcome of a build: diagnostics, and the generated files of each

@@ -150,6 +150,21 @@ impl<'a> MappingDocument<'a> {
             .push_str(if has_entries { ":\n" } else { ": {}\n" });
     }
 
+    /// An empty part of this document, to be written apart (on another
+    /// thread) and then appended.
+    pub fn fragment(&self) -> MappingDocument<'a> {
+        MappingDocument {
+            writer: Writer {
+                out: String::new(),
+                plain_keys: self.writer.plain_keys,
+            },
+        }
+    }
+
+    pub fn append(&mut self, fragment: MappingDocument<'_>) {
+        self.writer.out.push_str(&fragment.writer.out);
+    }
+
     pub fn finish(self) -> String {
         self.writer.out
     }
@@ -198,8 +213,12 @@ impl<'a> Writer<'a> {
     }
 
     fn indent(&mut self, level: usize) {
-        for _ in 0..level {
-            self.out.push_str("  ");
+        const SPACES: &str = "                                                                ";
+        let mut width = 2 * level;
+        while width > 0 {
+            let run = width.min(SPACES.len());
+            self.out.push_str(&SPACES[..run]);
+            width -= run;
         }
     }
 
@@ -225,15 +244,26 @@ impl<'a> Writer<'a> {
                 self.indent(level + 1);
                 self.seq(items, level + 1);
             }
-            scalar => {
-                self.out.push(':');
-                if !matches!(scalar, Yaml::Str(text) if is_block(text)) {
-                    self.out.push(' ');
-                }
-                self.inline(scalar, level + 1);
-                self.out.push('\n');
+            scalar => self.scalar_after(':', scalar, level + 1),
+        }
+    }
+
+    /// `:` or `-`, then the scalar and its line break; a block scalar's
+    /// header (` |`) follows the marker directly.
+    fn scalar_after(&mut self, marker: char, scalar: &Yaml, level: usize) {
+        self.out.push(marker);
+        match scalar {
+            Yaml::Str(text) if is_block(text) => self.block(text, level),
+            Yaml::Str(text) => {
+                self.out.push(' ');
+                write_string(&mut self.out, text);
+            }
+            _ => {
+                self.out.push(' ');
+                self.inline(scalar, level);
             }
         }
+        self.out.push('\n');
     }
 
     fn seq(&mut self, items: &[Yaml], level: usize) {
@@ -250,14 +280,7 @@ impl<'a> Writer<'a> {
                     self.out.push_str("- ");
                     self.seq(inner, level + 1);
                 }
-                scalar => {
-                    self.out.push('-');
-                    if !matches!(scalar, Yaml::Str(text) if is_block(text)) {
-                        self.out.push(' ');
-                    }
-                    self.inline(scalar, level + 1);
-                    self.out.push('\n');
-                }
+                scalar => self.scalar_after('-', scalar, level + 1),
             }
         }
     }
@@ -309,17 +332,33 @@ impl<'a> Writer<'a> {
     }
 }
 
-/// Multi-line text that a literal block scalar can hold exactly.
+/// Multi-line text that a literal block scalar can hold exactly: no
+/// control characters but line breaks and tabs, no byte order mark, no
+/// line ending in a space or tab, and no line break first.
 fn is_block(text: &str) -> bool {
-    text.contains('\n')
-        && !text.chars().any(|character| {
+    let bytes = text.as_bytes();
+    if bytes.first() == Some(&b'\n') || !bytes.contains(&b'\n') {
+        return false;
+    }
+    // One pass over the bytes for what ASCII can hold.
+    let mut previous = 0u8;
+    for &byte in bytes {
+        match byte {
+            b'\n' if matches!(previous, b' ' | b'\t') => return false,
+            b'\n' | b'\t' => {}
+            _ if byte < 0x20 || byte == 0x7f => return false,
+            _ => {}
+        }
+        previous = byte;
+    }
+    if matches!(previous, b' ' | b'\t') {
+        return false;
+    }
+    text.is_ascii()
+        || !text.chars().any(|character| {
             (character.is_control() && character != '\n' && character != '\t')
                 || character == '\u{feff}'
         })
-        && !text
-            .lines()
-            .any(|line| line.ends_with(' ') || line.ends_with('\t'))
-        && !text.starts_with('\n')
 }
 
 fn write_string(out: &mut String, text: &str) {
@@ -552,6 +591,42 @@ mod tests {
             let mut document = Yaml::map();
             document.insert("run", Yaml::str(script));
             assert!(render("", &[document]).contains("run: |"), "{script:?}");
+        }
+    }
+
+    /// The byte scan of `is_block` against the definition it replaced,
+    /// on every string of up to five characters over the ones that matter.
+    #[test]
+    fn the_block_scalar_test_keeps_its_definition() {
+        fn by_definition(text: &str) -> bool {
+            text.contains('\n')
+                && !text.chars().any(|character| {
+                    (character.is_control() && character != '\n' && character != '\t')
+                        || character == '\u{feff}'
+                })
+                && !text
+                    .lines()
+                    .any(|line| line.ends_with(' ') || line.ends_with('\t'))
+                && !text.starts_with('\n')
+        }
+        let alphabet = [
+            'a', ' ', '\t', '\n', '\r', '\u{7f}', '\u{85}', '\u{feff}', 'é',
+        ];
+        let mut texts = vec![String::new()];
+        let mut start = 0;
+        for _ in 0..5 {
+            let end = texts.len();
+            for index in start..end {
+                for character in alphabet {
+                    let mut longer = texts[index].clone();
+                    longer.push(character);
+                    texts.push(longer);
+                }
+            }
+            start = end;
+        }
+        for text in &texts {
+            assert_eq!(is_block(text), by_definition(text), "{text:?}");
         }
     }
 

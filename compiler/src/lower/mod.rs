@@ -44,11 +44,13 @@ pub use scope::Scope;
 /// the way are appended to `diagnostics`; the IR is returned even when
 /// there are errors (with the faulty parts left out), for the language
 /// server, but must not be emitted then.
+/// Lowers the pipelines of the root modules; `earlier` are the diagnostics
+/// of loading the program (an import cycle changes what is reported).
 pub fn lower_program(
     program: &Program,
     sources: &Sources,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> ir::Project {
+    earlier: &[Diagnostic],
+) -> (ir::Project, Vec<Diagnostic>) {
     let mut lowerer = Lowerer {
         program,
         sources,
@@ -58,7 +60,7 @@ pub fn lower_program(
         // Modules that import each other make their templates recursive
         // too: the import cycle is the mistake, reported already.
         reported_cycles: HashSet::new(),
-        import_cycle: diagnostics
+        import_cycle: earlier
             .iter()
             .any(|diagnostic| diagnostic.code == crate::diagnostic::Code::ImportCycle),
     };
@@ -69,8 +71,7 @@ pub fn lower_program(
     for module in 0..program.roots.min(program.modules.len()) {
         lowerer.lower_pipelines_of(module, &mut project);
     }
-    diagnostics.extend(lowerer.finish());
-    project
+    (project, lowerer.finish())
 }
 
 /// The state of one lowering.

@@ -18,7 +18,7 @@ pub(crate) use crate::backend::escape::escape_into;
 use crate::backend::escape::raw;
 use crate::backend::yaml::{MappingDocument, Yaml};
 use crate::backend::{BuildContext, Generated, OutputFile, header};
-use crate::ir::{Pipeline, Project, RawValue};
+use crate::ir::{Job, Pipeline, Project, RawValue};
 
 /// The runner of jobs that do not name one.
 pub const DEFAULT_RUNNER: &str = "ubuntu-24.04";
@@ -138,24 +138,51 @@ fn write_jobs(
     let has_entries =
         !pipeline.jobs.is_empty() || !notifications.is_empty() || !replaced.is_empty();
     document.open(0, JOBS, has_entries);
-    let mut used = vec![false; replaced.len()];
-    let mut replacement = |name: &str| {
-        let index = replaced.iter().position(|(known, _)| known == name)?;
-        used[index] = true;
-        Some(&replaced[index].1)
+    let replacement = |name: &str| {
+        replaced
+            .iter()
+            .find(|(known, _)| known == name)
+            .map(|(_, job)| job)
     };
-    for ir_job in &pipeline.jobs {
-        match replacement(&ir_job.name) {
-            Some(job) => document.entry(1, &ir_job.name, job),
-            None => document.entry(1, &ir_job.name, &job::job(pipeline, ir_job, inputs, notes)),
+    // Each job is written on its own, so a large workflow's jobs are
+    // written in two halves at once and joined in order.
+    let write_some = |jobs: &[Job]| {
+        let mut fragment = document.fragment();
+        let mut notes = Vec::new();
+        for ir_job in jobs {
+            match replacement(&ir_job.name) {
+                Some(job) => fragment.entry(1, &ir_job.name, job),
+                None => fragment.entry(
+                    1,
+                    &ir_job.name,
+                    &job::job(pipeline, ir_job, inputs, &mut notes),
+                ),
+            }
         }
+        (fragment, notes)
+    };
+    let halves = crate::parallel::map_halves(
+        pipeline.jobs.len() >= JOBS_WORTH_A_THREAD,
+        &pipeline.jobs,
+        write_some,
+    );
+    for (fragment, fragment_notes) in halves {
+        document.append(fragment);
+        notes.extend(fragment_notes);
     }
     for (name, notify_job) in &notifications {
         document.entry(1, name, replacement(name).unwrap_or(notify_job));
     }
-    for ((name, job), used) in replaced.iter().zip(&used) {
-        if !used {
+    for (name, job) in replaced {
+        let replaces_one = pipeline.job(name).is_some()
+            || notifications
+                .iter()
+                .any(|(notify_name, _)| notify_name == name);
+        if !replaces_one {
             document.entry(1, name, job);
         }
     }
 }
+
+/// Fewer jobs than this are written on one thread.
+const JOBS_WORTH_A_THREAD: usize = 128;

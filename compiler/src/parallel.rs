@@ -1,0 +1,97 @@
+//! Work run on two threads when there is enough of it.
+//!
+//! Results never depend on it: each side returns what it found, and the
+//! caller joins the two in a fixed order.
+
+use crate::source::Sources;
+
+/// Below this much source text a thread costs more than it saves.
+const SOURCE_BYTES_WORTH_A_THREAD: usize = 256 * 1024;
+
+/// The stack of a helper thread: as deep as the main thread's, since the
+/// checks recurse as deep on either.
+const HELPER_STACK_BYTES: usize = 8 * 1024 * 1024;
+
+/// Whether checking `sources` is large enough to share between threads.
+pub fn worth_a_thread(sources: &Sources) -> bool {
+    sources.iter().map(|file| file.text.len()).sum::<usize>() >= SOURCE_BYTES_WORTH_A_THREAD
+}
+
+/// `(first(), second())`, with `first` on a helper thread when `parallel`
+/// (and a thread can be had); a panic on the helper goes on in the caller.
+pub fn both<A: Send, B>(
+    parallel: bool,
+    first: impl FnOnce() -> A + Send,
+    second: impl FnOnce() -> B,
+) -> (A, B) {
+    if !parallel {
+        return (first(), second());
+    }
+    // Taken by whichever thread runs it: the helper, or this one when no
+    // thread could be started.
+    let first = std::sync::Mutex::new(Some(first));
+    let run_first = || {
+        let taken = first.lock().map(|mut slot| slot.take()).unwrap_or(None);
+        taken.map(|first| first())
+    };
+    std::thread::scope(|scope| {
+        let helper = std::thread::Builder::new()
+            .stack_size(HELPER_STACK_BYTES)
+            .spawn_scoped(scope, run_first);
+        let second_result = second();
+        let first_result = match helper {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => run_first(),
+        };
+        match first_result {
+            Some(first_result) => (first_result, second_result),
+            None => unreachable!("the first task runs once, on one of the threads"),
+        }
+    })
+}
+
+/// `work` on each half of `items`, the halves at once when `parallel`:
+/// the results in the order of the halves (one result when not).
+pub fn map_halves<T: Sync, R: Send>(
+    parallel: bool,
+    items: &[T],
+    work: impl Fn(&[T]) -> R + Sync,
+) -> Vec<R> {
+    if !parallel || items.len() < 2 {
+        return vec![work(items)];
+    }
+    let (first, second) = items.split_at(items.len() / 2);
+    let (first, second) = both(true, || work(first), || work(second));
+    vec![first, second]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_sides_run_and_come_back_in_order() {
+        for parallel in [false, true] {
+            assert_eq!(both(parallel, || "first", || "second"), ("first", "second"));
+        }
+    }
+
+    #[test]
+    fn halves_cover_every_item_in_order() {
+        let items: Vec<usize> = (0..1_001).collect();
+        for parallel in [false, true] {
+            let halves = map_halves(parallel, &items, <[usize]>::to_vec);
+            assert_eq!(halves.len(), if parallel { 2 } else { 1 });
+            assert_eq!(halves.concat(), items);
+        }
+    }
+
+    #[test]
+    fn a_panic_on_the_helper_thread_goes_on_in_the_caller() {
+        let outcome =
+            std::panic::catch_unwind(|| both(true, || -> usize { panic!("in the helper") }, || 1));
+        assert!(outcome.is_err());
+    }
+}
