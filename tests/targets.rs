@@ -277,14 +277,14 @@ fn a_large_workflow_written_on_two_threads_is_the_one_a_single_thread_writes() {
             .map_or_else(String::new, |(_, body)| body.to_owned())
     };
     let small = github_text(40);
-    let large = github_text(1_000);
+    let large = github_text(2_000);
     assert!(
-        large.len() > 20 * small.len() && large.starts_with(&small),
+        large.len() > 40 * small.len() && large.starts_with(&small),
         "the first 40 jobs differ"
     );
     // Each job found after the one before it.
     let mut rest = large.as_str();
-    for index in 0..1_000 {
+    for index in 0..2_000 {
         let heading = format!("\n  job_{index}:\n");
         let position = rest
             .find(&heading)

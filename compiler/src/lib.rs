@@ -76,10 +76,24 @@ pub fn check_program(
     );
     diagnostics.extend(tree_diagnostics);
     diagnostics.extend(lowering_diagnostics);
-    check::targets::check_targets(&project, targets, &mut diagnostics);
-    check::reachability::check_reachability(&project, &mut diagnostics);
-    // The deploy manifests are applied by every target's deploy jobs.
-    check::deploys::check_deploys(&project, &mut diagnostics);
+    // The checks of the IR read it alone; two groups of them at once.
+    let (target_diagnostics, graph_diagnostics) = parallel::both(
+        parallel::worth_a_thread(sources),
+        || {
+            let mut found = Vec::new();
+            check::targets::check_targets(&project, targets, &mut found);
+            found
+        },
+        || {
+            let mut found = Vec::new();
+            check::reachability::check_reachability(&project, &mut found);
+            // The deploy manifests are applied by every target's deploy jobs.
+            check::deploys::check_deploys(&project, &mut found);
+            found
+        },
+    );
+    diagnostics.extend(target_diagnostics);
+    diagnostics.extend(graph_diagnostics);
     if targets.contains(&backend::Target::K8s) {
         check::kubernetes::check_kubernetes(&project, &mut diagnostics);
     }

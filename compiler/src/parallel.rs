@@ -5,8 +5,10 @@
 
 use crate::source::Sources;
 
-/// Below this much source text a thread costs more than it saves.
-const SOURCE_BYTES_WORTH_A_THREAD: usize = 256 * 1024;
+/// Below this much source text a thread costs more than it saves: at
+/// 280 KB (500 benchmark jobs) the build was slower on two threads, the
+/// helper's fresh heap costing more than the work it took.
+const SOURCE_BYTES_WORTH_A_THREAD: usize = 1024 * 1024;
 
 /// The stack of a helper thread: as deep as the main thread's, since the
 /// checks recurse as deep on either.

@@ -184,5 +184,6 @@ fn write_jobs(
     }
 }
 
-/// Fewer jobs than this are written on one thread.
-const JOBS_WORTH_A_THREAD: usize = 128;
+/// Fewer jobs than this are written on one thread (at 500 a second
+/// thread made the build slower).
+const JOBS_WORTH_A_THREAD: usize = 1_000;
