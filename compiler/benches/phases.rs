@@ -1,116 +1,115 @@
-//! Phase benchmarks on generated pipelines (`cargo bench -p pipec`): parse,
-//! the tree checks, check with lowering, each backend on the lowered IR, and
-//! a whole build for every target, in process. The whole `pipec` process,
-//! with its reading, writing and peak memory, is measured by
-//! `cargo bench -p pipec-cli --bench end_to_end`.
+//! Phase benchmarks on generated pipelines (`cargo bench -p pipec --bench
+//! phases`), with divan: parse, the tree checks, lowering, the whole
+//! check, each backend on the lowered IR, and a build for every target, in
+//! process, at 50, 500 and 5,000 jobs of `pipec::workload`. The whole
+//! `pipec` process, with its reading, writing and peak memory, is measured
+//! by `cargo bench -p pipec-cli --bench end_to_end`.
 //!
-//! A plain bench binary rather than a framework: it prints the median of
-//! repeated runs per phase and size, the figures recorded in
-//! `docs/performance.md`. Sizes can be chosen with `PIPEC_BENCH_JOBS=50,500`.
+//! Each benchmark reports the input's bytes per second beside its time, so
+//! growth with the input shows as a falling throughput.
 
-#![allow(clippy::print_stdout)]
-
-use std::hint::black_box;
-use std::time::{Duration, Instant};
-
-fn median_of<F: FnMut()>(runs: usize, mut work: F) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            work();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
-}
+use divan::Bencher;
+use divan::counter::BytesCount;
+use pipec::backend::{BuildContext, Target};
+use pipec::resolve::NoFiles;
+use pipec::source::Sources;
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("PIPEC_BENCH_JOBS")
-        .ok()
-        .map(|text| {
-            text.split(',')
-                .filter_map(|size| size.trim().parse().ok())
-                .collect()
-        })
-        .unwrap_or_else(|| vec![50, 500, 5000]);
-    println!(
-        "{:<8} {:>10} {:>12} {:>14}",
-        "jobs", "bytes", "phase", "median"
-    );
-    for jobs in sizes {
-        let text = pipec::workload::benchmark_pipeline(jobs);
-        let runs = if jobs >= 5000 { 11 } else { 31 };
-        let parse = median_of(runs, || {
-            black_box(pipec::parse_text(black_box(&text)));
-        });
-        println!(
-            "{jobs:<8} {:>10} {:>12} {:>12.2?}",
-            text.len(),
-            "parse",
-            parse
-        );
-        let parsed = pipec::parse_text(&text);
-        let check = median_of(runs, || {
-            black_box(pipec::check::check_file(
-                black_box(&parsed.file),
-                &text,
-                pipec::span::SourceId(0),
-            ));
-        });
-        println!(
-            "{jobs:<8} {:>10} {:>12} {:>12.2?}",
-            text.len(),
-            "tree checks",
-            check
-        );
-        let full = median_of(runs, || {
-            let mut sources = pipec::source::Sources::new();
-            sources.add("bench.pipe", text.clone());
-            black_box(pipec::check(&mut sources, &pipec::resolve::NoFiles));
-        });
-        println!(
-            "{jobs:<8} {:>10} {:>12} {:>12.2?}",
-            text.len(),
-            "check+lower",
-            full
-        );
-        // Each backend alone, on the IR of the checked pipeline.
-        let mut sources = pipec::source::Sources::new();
-        sources.add("bench.pipe", text.clone());
-        let checked = pipec::check(&mut sources, &pipec::resolve::NoFiles);
-        let context = pipec::backend::BuildContext {
-            input_hash: "bench".to_owned(),
-        };
-        for target in pipec::backend::Target::ALL.iter().copied() {
-            let backend = median_of(runs, || {
-                black_box(pipec::backend::generate(
-                    black_box(&checked.project),
-                    target,
-                    &context,
-                ));
-            });
-            println!(
-                "{jobs:<8} {:>10} {:>12} {:>12.2?}",
-                text.len(),
-                target.name(),
-                backend
-            );
-        }
-        let build = median_of(runs, || {
-            let mut sources = pipec::source::Sources::new();
-            sources.add("bench.pipe", text.clone());
-            black_box(pipec::build(
-                &mut sources,
-                &pipec::resolve::NoFiles,
-                pipec::backend::Target::ALL,
-            ));
-        });
-        println!(
-            "{jobs:<8} {:>10} {:>12} {:>12.2?}",
-            text.len(),
-            "build all",
-            build
-        );
-    }
+    divan::main();
+}
+
+const JOBS: &[usize] = &[50, 500, 5000];
+
+fn workload(jobs: usize) -> String {
+    pipec::workload::benchmark_pipeline(jobs)
+}
+
+fn sources_of(text: &str) -> Sources {
+    let mut sources = Sources::new();
+    sources.add("bench.pipe", text.to_owned());
+    sources
+}
+
+/// Lexing, the delimiter pass and the parser, into the tree.
+#[divan::bench(args = JOBS, max_time = 3)]
+fn parse(bencher: Bencher, jobs: usize) {
+    let text = workload(jobs);
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench(|| pipec::parse_text(divan::black_box(&text)));
+}
+
+/// The checks made on the tree alone (`check::check_file`).
+#[divan::bench(args = JOBS, max_time = 3)]
+fn tree_checks(bencher: Bencher, jobs: usize) {
+    let text = workload(jobs);
+    let parsed = pipec::parse_text(&text);
+    bencher.counter(BytesCount::of_str(&text)).bench(|| {
+        pipec::check::check_file(
+            divan::black_box(&parsed.file),
+            &text,
+            pipec::span::SourceId(0),
+        )
+    });
+}
+
+/// The tree of a loaded program to the IR.
+#[divan::bench(args = JOBS, max_time = 3)]
+fn lower(bencher: Bencher, jobs: usize) {
+    let text = workload(jobs);
+    let mut sources = sources_of(&text);
+    let program = pipec::resolve::load_program(&mut sources, &NoFiles, &mut Vec::new());
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench(|| pipec::lower::lower_program(divan::black_box(&program), &sources, &[]));
+}
+
+/// Everything `pipec check` does: load, parse, check, lower, the IR's checks.
+#[divan::bench(args = JOBS, max_time = 3)]
+fn check(bencher: Bencher, jobs: usize) {
+    let text = workload(jobs);
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .with_inputs(|| sources_of(&text))
+        .bench_local_refs(|sources| pipec::check(sources, &NoFiles));
+}
+
+fn backend(bencher: Bencher, jobs: usize, target: Target) {
+    let text = workload(jobs);
+    let mut sources = sources_of(&text);
+    let checked = pipec::check(&mut sources, &NoFiles);
+    let context = BuildContext {
+        input_hash: "bench".to_owned(),
+    };
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .bench(|| pipec::backend::generate(divan::black_box(&checked.project), target, &context));
+}
+
+/// The GitHub backend on the lowered IR.
+#[divan::bench(args = JOBS, max_time = 3)]
+fn github(bencher: Bencher, jobs: usize) {
+    backend(bencher, jobs, Target::Github);
+}
+
+/// The GitLab backend on the lowered IR.
+#[divan::bench(args = JOBS, max_time = 3)]
+fn gitlab(bencher: Bencher, jobs: usize) {
+    backend(bencher, jobs, Target::Gitlab);
+}
+
+/// The Kubernetes backend on the lowered IR.
+#[divan::bench(args = JOBS, max_time = 3)]
+fn k8s(bencher: Bencher, jobs: usize) {
+    backend(bencher, jobs, Target::K8s);
+}
+
+/// A whole build for every target, in process.
+#[divan::bench(args = JOBS, max_time = 3)]
+fn build_all(bencher: Bencher, jobs: usize) {
+    let text = workload(jobs);
+    bencher
+        .counter(BytesCount::of_str(&text))
+        .with_inputs(|| sources_of(&text))
+        .bench_local_refs(|sources| pipec::build(sources, &NoFiles, Target::ALL));
 }
