@@ -398,6 +398,22 @@ fn is_plain_safe(text: &str) -> bool {
     let Some(&first) = bytes.first() else {
         return false;
     };
+    // Most strings are words, names and paths: a letter, then letters,
+    // digits and `-_./`, which no indicator, comment or mapping value can
+    // hide in and no date starts with; only the words YAML reads as
+    // booleans, null or special floats are left to rule out.
+    if first.is_ascii_alphabetic()
+        && bytes
+            .iter()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'/'))
+    {
+        return !is_reserved_word(text) && !looks_numeric(text);
+    }
+    is_plain_safe_in_general(text, bytes, first)
+}
+
+/// [`is_plain_safe`] for any text.
+fn is_plain_safe_in_general(text: &str, bytes: &[u8], first: u8) -> bool {
     if matches!(
         first,
         b'-' | b'?'
@@ -591,6 +607,43 @@ mod tests {
             let mut document = Yaml::map();
             document.insert("run", Yaml::str(script));
             assert!(render("", &[document]).contains("run: |"), "{script:?}");
+        }
+    }
+
+    /// The shortcut for words in `is_plain_safe` against the general
+    /// test, on every string of up to four characters over the ones that
+    /// matter to either.
+    #[test]
+    fn the_plain_word_shortcut_agrees_with_the_general_test() {
+        let alphabet = [
+            'a', 'n', 'o', 'f', 'i', 'y', 'e', '0', '1', '-', '_', '.', '/', ':', ' ', '#', '~',
+        ];
+        let mut texts = vec![String::new()];
+        let mut start = 0;
+        for _ in 0..4 {
+            let end = texts.len();
+            for index in start..end {
+                for character in alphabet {
+                    let mut longer = texts[index].clone();
+                    longer.push(character);
+                    texts.push(longer);
+                }
+            }
+            start = end;
+        }
+        texts.extend(
+            [
+                "null", "Null", "NULL", "true", "False", "off", "On", "yes", "inf", "nan", "Inf",
+                "NaN", "e1",
+            ]
+            .map(String::from),
+        );
+        for text in &texts {
+            let general = text
+                .as_bytes()
+                .first()
+                .is_some_and(|&first| is_plain_safe_in_general(text, text.as_bytes(), first));
+            assert_eq!(is_plain_safe(text), general, "{text:?}");
         }
     }
 
