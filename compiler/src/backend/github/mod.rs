@@ -15,7 +15,6 @@ mod steps;
 mod triggers;
 
 pub(crate) use crate::backend::escape::escape_into;
-use crate::backend::escape::raw;
 use crate::backend::yaml::{MappingDocument, Yaml};
 use crate::backend::{BuildContext, Generated, OutputFile, header};
 use crate::ir::{Job, Pipeline, Project, RawValue};
@@ -92,33 +91,26 @@ enum JobsEscape {
     ReplacesAll(Yaml),
 }
 
-/// The `jobs` escapes folded as `escape_into` merges them in turn.
+/// The `jobs` escapes merged as `escape_into` merges them into the
+/// generated jobs: mappings replace or add jobs by name, and a value that
+/// is not a mapping replaces them all (what follows merges into it).
 fn jobs_written_over(escapes: &[(String, RawValue)]) -> JobsEscape {
-    let mut state = JobsEscape::Replaces(Vec::new());
-    for (_, value) in escapes {
-        state = match (state, raw(value)) {
-            (JobsEscape::Replaces(mut jobs), Yaml::Map(entries)) => {
-                for (name, job) in entries {
-                    match jobs.iter_mut().find(|(known, _)| *known == name) {
-                        Some((_, slot)) => *slot = job,
-                        None => jobs.push((name.into_owned(), job)),
-                    }
-                }
-                JobsEscape::Replaces(jobs)
-            }
-            (JobsEscape::Replaces(_), other) => JobsEscape::ReplacesAll(other),
-            (JobsEscape::ReplacesAll(current), _) => {
-                let mut holder = Yaml::Map(vec![(JOBS.into(), current)]);
-                escape_into(&mut holder, &[(JOBS.to_owned(), value.clone())]);
-                let Yaml::Map(mut entries) = holder else {
-                    unreachable!("merging into a mapping keeps it one");
-                };
-                // Merging never removes an entry.
-                JobsEscape::ReplacesAll(entries.swap_remove(0).1)
-            }
-        };
+    let mut holder = Yaml::Map(vec![(JOBS.into(), Yaml::map())]);
+    escape_into(&mut holder, escapes);
+    let merged = holder
+        .get_mut(JOBS)
+        .map_or(Yaml::Null, |slot| std::mem::replace(slot, Yaml::Null));
+    let replaces_all = escapes
+        .iter()
+        .any(|(_, value)| !matches!(value, RawValue::Map(_)));
+    match merged {
+        Yaml::Map(jobs) if !replaces_all => JobsEscape::Replaces(
+            jobs.into_iter()
+                .map(|(name, job)| (name.into_owned(), job))
+                .collect(),
+        ),
+        other => JobsEscape::ReplacesAll(other),
     }
-    state
 }
 
 /// The `jobs:` mapping, one job at a time; `replaced` are the jobs an
