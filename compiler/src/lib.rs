@@ -69,8 +69,9 @@ pub fn check_program(
     // each other's, so a large program has them run at once; their
     // diagnostics are joined in the same order either way.
     let sources: &Sources = sources;
+    let large = parallel::worth_a_thread(sources);
     let (tree_diagnostics, (project, lowering_diagnostics)) = parallel::both(
-        parallel::worth_a_thread(sources),
+        large,
         || tree_checks(&program, sources),
         || lower::lower_program(&program, sources, &diagnostics),
     );
@@ -78,7 +79,7 @@ pub fn check_program(
     diagnostics.extend(lowering_diagnostics);
     // The checks of the IR read it alone; two groups of them at once.
     let (target_diagnostics, graph_diagnostics) = parallel::both(
-        parallel::worth_a_thread(sources),
+        large,
         || {
             let mut found = Vec::new();
             check::targets::check_targets(&project, targets, &mut found);
