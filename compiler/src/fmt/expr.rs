@@ -276,7 +276,7 @@ impl Formatter<'_> {
         let indentation = |line: &str| line.len() - line.trim_start_matches([' ', '\t']).len();
         let Some(common) = content
             .iter()
-            .filter(|line| !line.trim().is_empty())
+            .filter(|line| !is_blank(line))
             .map(|line| indentation(line))
             .min()
         else {
@@ -286,12 +286,12 @@ impl Formatter<'_> {
         // mixed tabs and spaces are left exactly as they are.
         let prefix = content
             .iter()
-            .find(|line| !line.trim().is_empty())
+            .find(|line| !is_blank(line))
             .map(|line| &line[..common])
             .unwrap_or("");
         if content
             .iter()
-            .any(|line| !line.trim().is_empty() && !line.starts_with(prefix))
+            .any(|line| !is_blank(line) && !line.starts_with(prefix))
         {
             return text.to_owned();
         }
@@ -302,7 +302,7 @@ impl Formatter<'_> {
             if index == last && line.trim_start_matches([' ', '\t']).starts_with("\"\"\"") {
                 push_indent(&mut out, level + 1);
                 out.push_str(line.trim_start_matches([' ', '\t']));
-            } else if line.trim().is_empty() {
+            } else if is_blank(line) {
                 // Blank lines carry no indentation.
             } else {
                 push_indent(&mut out, level + 1);
@@ -311,4 +311,13 @@ impl Formatter<'_> {
         }
         out
     }
+}
+
+/// A line of a `"""` string with nothing but spaces and tabs (and the
+/// carriage return of a CRLF line), as the string's decoding judges it:
+/// other whitespace, such as a vertical tab, is content to keep.
+fn is_blank(line: &str) -> bool {
+    line.trim_end_matches('\r')
+        .trim_start_matches([' ', '\t'])
+        .is_empty()
 }
