@@ -30,10 +30,17 @@ pub fn format_text(text: &str) -> Result<String, Vec<Diagnostic>> {
     if parsed.diagnostics.iter().any(Diagnostic::is_error) {
         return Err(parsed.diagnostics);
     }
+    // A comment inside a string's interpolation is written with the string.
+    let comments: Vec<Comment> = parsed
+        .comments
+        .iter()
+        .filter(|comment| !comment.in_string)
+        .cloned()
+        .collect();
     let mut formatter = Formatter {
         source: text,
         lines: LineIndex::new(text),
-        comments: &parsed.comments,
+        comments: &comments,
         next_comment: 0,
     };
     let mut out = String::with_capacity(text.len() + text.len() / 8);

@@ -156,4 +156,8 @@ pub struct Comment {
     pub span: crate::span::Span,
     /// The comment text after `//`, without the line break.
     pub text: String,
+    /// Inside an interpolation of a string (`"""${x // …`): part of the
+    /// literal, which the formatter writes as it is, not a comment of its
+    /// own to place.
+    pub in_string: bool,
 }

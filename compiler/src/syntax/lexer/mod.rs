@@ -177,9 +177,14 @@ impl<'src> Lexer<'src> {
             .position(|&byte| byte == b'\n')
             .map_or(self.bytes.len(), |length| start + length);
         let text = self.source[start + 2..end].trim_end_matches('\r');
+        let in_string = self
+            .frames
+            .iter()
+            .any(|frame| matches!(frame, Frame::Str { .. }));
         self.comments.push(Comment {
             span: Span::new(start, start + 2 + text.len()),
             text: text.to_owned(),
+            in_string,
         });
         self.position = end;
     }
