@@ -2,7 +2,7 @@
 //! literal values as YAML, merged into the node a backend generated for
 //! the pipeline, job or step that holds them.
 
-use crate::backend::yaml::Yaml;
+use crate::backend::yaml::{Yaml, raw};
 use crate::ir::RawValue;
 
 /// Merges the keys of an escape block into `node`; a key already present
@@ -22,21 +22,5 @@ pub fn escape_into(node: &mut Yaml, escapes: &[(String, RawValue)]) {
             (Some(slot), value) => *slot = value,
             (None, value) => node.insert(key.clone(), value),
         }
-    }
-}
-
-/// An escape value as it is written.
-pub fn raw(value: &RawValue) -> Yaml {
-    match value {
-        RawValue::String(text) => Yaml::str(text.clone()),
-        RawValue::Int(number) => Yaml::Int(*number),
-        RawValue::Bool(flag) => Yaml::Bool(*flag),
-        RawValue::List(items) => Yaml::Seq(items.iter().map(raw).collect()),
-        RawValue::Map(entries) => Yaml::Map(
-            entries
-                .iter()
-                .map(|(key, value)| (key.clone().into(), raw(value)))
-                .collect(),
-        ),
     }
 }

@@ -190,6 +190,24 @@ fn looks_like_date(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Every string of up to `longest` characters of `alphabet`.
+    fn every_string(alphabet: &[char], longest: usize) -> Vec<String> {
+        let mut texts = vec![String::new()];
+        let mut start = 0;
+        for _ in 0..longest {
+            let end = texts.len();
+            for index in start..end {
+                for &character in alphabet {
+                    let mut longer = texts[index].clone();
+                    longer.push(character);
+                    texts.push(longer);
+                }
+            }
+            start = end;
+        }
+        texts
+    }
+
     /// The shortcut for words in `is_plain_safe` against the general
     /// test, on every string of up to four characters over the ones that
     /// matter to either.
@@ -198,19 +216,7 @@ mod tests {
         let alphabet = [
             'a', 'n', 'o', 'f', 'i', 'y', 'e', '0', '1', '-', '_', '.', '/', ':', ' ', '#', '~',
         ];
-        let mut texts = vec![String::new()];
-        let mut start = 0;
-        for _ in 0..4 {
-            let end = texts.len();
-            for index in start..end {
-                for character in alphabet {
-                    let mut longer = texts[index].clone();
-                    longer.push(character);
-                    texts.push(longer);
-                }
-            }
-            start = end;
-        }
+        let mut texts = every_string(&alphabet, 4);
         texts.extend(
             [
                 "null", "Null", "NULL", "true", "False", "off", "On", "yes", "inf", "nan", "Inf",
@@ -245,19 +251,7 @@ mod tests {
         let alphabet = [
             'a', ' ', '\t', '\n', '\r', '\u{7f}', '\u{85}', '\u{feff}', 'é',
         ];
-        let mut texts = vec![String::new()];
-        let mut start = 0;
-        for _ in 0..5 {
-            let end = texts.len();
-            for index in start..end {
-                for character in alphabet {
-                    let mut longer = texts[index].clone();
-                    longer.push(character);
-                    texts.push(longer);
-                }
-            }
-            start = end;
-        }
+        let texts = every_string(&alphabet, 5);
         for text in &texts {
             assert_eq!(is_block(text), by_definition(text), "{text:?}");
         }
