@@ -344,18 +344,25 @@ fn snapshot_of(directory: &Path) -> Vec<(PathBuf, String)> {
 
 const TWO_PIPELINES: &str = "pipeline ci {\n  job build {\n    step make { run = \"make\" }\n  }\n}\npipeline nightly {\n  job build {\n    step make { run = \"make nightly\" }\n  }\n}\n";
 
-#[test]
-fn an_output_path_that_is_a_directory_is_an_io_error_and_nothing_changes() {
-    let directory = scratch("output-is-directory");
+/// A scratch directory whose two pipelines were built to `out/` and
+/// then both changed, so that the next build would write both files.
+fn built_then_changed(name: &str) -> PathBuf {
+    let directory = scratch(name);
     std::fs::write(directory.join("ci.pipe"), TWO_PIPELINES).expect("write");
     let first = pipec(&["build", "--target", "github", "--out", "out"], &directory);
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
-    // Change both pipelines, and put a directory where one output goes.
     std::fs::write(
         directory.join("ci.pipe"),
         TWO_PIPELINES.replace("run = \"make", "run = \"make -j2"),
     )
     .expect("write");
+    directory
+}
+
+#[test]
+fn an_output_path_that_is_a_directory_is_an_io_error_and_nothing_changes() {
+    // Change both pipelines, and put a directory where one output goes.
+    let directory = built_then_changed("output-is-directory");
     let blocked = directory.join("out/.github/workflows/nightly.yml");
     std::fs::remove_file(&blocked).expect("remove");
     std::fs::create_dir_all(blocked.join("in-the-way")).expect("directory");
@@ -437,15 +444,7 @@ fn an_input_that_cannot_be_read_is_an_io_error() {
 #[test]
 fn a_read_only_output_directory_is_an_io_error_and_nothing_changes() {
     use std::os::unix::fs::PermissionsExt;
-    let directory = scratch("read-only-output");
-    std::fs::write(directory.join("ci.pipe"), TWO_PIPELINES).expect("write");
-    let first = pipec(&["build", "--target", "github", "--out", "out"], &directory);
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
-    std::fs::write(
-        directory.join("ci.pipe"),
-        TWO_PIPELINES.replace("run = \"make", "run = \"make -j2"),
-    )
-    .expect("write");
+    let directory = built_then_changed("read-only-output");
     let workflows = directory.join("out/.github/workflows");
     let before = snapshot_of(&directory.join("out"));
     std::fs::set_permissions(&workflows, std::fs::Permissions::from_mode(0o555))
