@@ -13,7 +13,7 @@
 
 use crate::diagnostic::{Code, Diagnostic, Edit, Label};
 use crate::span::{SourceId, Span};
-use crate::syntax::token::Token;
+use crate::syntax::token::{Token, TokenKind, Tokens};
 
 /// The deepest nesting of brackets, braces and interpolations accepted.
 /// Real pipelines stay under ten; the limit keeps every recursive phase
@@ -74,35 +74,35 @@ impl LineTracker<'_> {
 /// open. [`balance`] then has nothing to report or repair, and the tokens go
 /// through untouched; this one pass with a small stack is what almost every
 /// file takes.
-fn balanced_as_written(source: &str, tokens: &[(Token<'_>, Span)]) -> bool {
+fn balanced_as_written(source: &str, tokens: &Tokens<'_>) -> bool {
     // The closer each open group needs, and the indentation of its line
     // (read only for braces).
-    let mut open: Vec<(Token<'static>, usize)> = Vec::new();
+    let mut open: Vec<(TokenKind, usize)> = Vec::new();
     let mut lines = LineTracker {
         source: source.as_bytes(),
         scanned_to: 0,
         line_start: 0,
         indent: None,
     };
-    for &(token, span) in tokens {
-        if let Some(closer) = closer_of(token) {
+    for (token, span) in tokens.kinds() {
+        if let Some(closer) = token.closer() {
             if open.len() >= MAX_NESTING {
                 return false;
             }
-            let indent = if token == Token::LBrace {
+            let indent = if token == TokenKind::LBrace {
                 lines.indent_of_line_at(span.start as usize)
             } else {
                 0
             };
             open.push((closer, indent));
-        } else if is_closer(token) {
+        } else if token.is_closer() {
             let Some((expected, opener_indent)) = open.pop() else {
                 return false;
             };
             if expected != token {
                 return false;
             }
-            if token == Token::RBrace {
+            if token == TokenKind::RBrace {
                 let line_start = lines.line_start_of(span.start as usize);
                 let indent = lines.indent_of_line_at(span.start as usize);
                 if line_start + indent == span.start as usize && opener_indent > indent {
@@ -117,9 +117,9 @@ fn balanced_as_written(source: &str, tokens: &[(Token<'_>, Span)]) -> bool {
 pub fn balance<'src>(
     source: &'src str,
     source_id: SourceId,
-    tokens: Vec<(Token<'src>, Span)>,
+    tokens: Tokens<'src>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<(Token<'src>, Span)> {
+) -> Tokens<'src> {
     if balanced_as_written(source, &tokens) {
         return tokens;
     }
@@ -132,16 +132,16 @@ pub fn balance<'src>(
 pub fn repair<'src>(
     source: &'src str,
     source_id: SourceId,
-    tokens: Vec<(Token<'src>, Span)>,
+    tokens: Tokens<'src>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<(Token<'src>, Span)> {
+) -> Tokens<'src> {
     let mut output: Vec<(Token<'src>, Span)> = Vec::with_capacity(tokens.len() + 8);
     let mut stack: Vec<Open<'src>> = Vec::new();
     let mut reported_depth = false;
     // The last `}` that started a line at an indentation other than that of
     // the line it closed: if a stray `}` follows, that one is the culprit.
     let mut misindented_closer: Option<Span> = None;
-    let mut tokens = tokens.into_iter();
+    let mut tokens = tokens.iter();
     let mut lines = LineTracker {
         source: source.as_bytes(),
         scanned_to: 0,
@@ -247,7 +247,7 @@ pub fn repair<'src>(
             ));
         }
     }
-    output
+    Tokens::from_pairs(source, output)
 }
 
 fn stray_closer(source_id: SourceId, token: Token<'_>, span: Span) -> Diagnostic {
@@ -280,10 +280,7 @@ fn closer_of(token: Token<'_>) -> Option<Token<'static>> {
 }
 
 fn is_closer(token: Token<'_>) -> bool {
-    matches!(
-        token,
-        Token::RBrace | Token::RParen | Token::RBracket | Token::InterpEnd | Token::StrEnd
-    )
+    TokenKind::of(token).is_closer()
 }
 
 /// Interpolations and strings are boundaries: a `)` inside `${…}` never
@@ -514,7 +511,7 @@ mod tests {
             assert_eq!(taken, well_formed.contains(text), "{text:?}");
             let mut diagnostics = Vec::new();
             let repaired = repair(text, SourceId(0), tokens.clone(), &mut diagnostics);
-            let unchanged = diagnostics.is_empty() && repaired == tokens;
+            let unchanged = diagnostics.is_empty() && repaired.iter().eq(tokens.iter());
             assert!(
                 !taken || unchanged,
                 "{text:?}: the full pass reports {diagnostics:?}"

@@ -57,12 +57,11 @@ pub fn fast_path_accepts(source: &str) -> bool {
 type Balancer = for<'src> fn(
     &'src str,
     SourceId,
-    Vec<(token::Token<'src>, crate::span::Span)>,
+    token::Tokens<'src>,
     &mut Vec<Diagnostic>,
-) -> Vec<(token::Token<'src>, crate::span::Span)>;
+) -> token::Tokens<'src>;
 
-type TokenParser =
-    fn(usize, SourceId, &[(token::Token<'_>, crate::span::Span)]) -> (File, Vec<Diagnostic>);
+type TokenParser = fn(usize, SourceId, &token::Tokens<'_>) -> (File, Vec<Diagnostic>);
 
 fn parse_with(
     source: &str,

@@ -10,12 +10,12 @@ mod numbers;
 
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::span::{SourceId, Span};
-use crate::syntax::token::{Comment, Token};
+use crate::syntax::token::{Comment, Token, TokenKind, Tokens};
 
 /// The lexer's output.
 #[derive(Debug)]
 pub struct Lexed<'src> {
-    pub tokens: Vec<(Token<'src>, Span)>,
+    pub tokens: Tokens<'src>,
     pub comments: Vec<Comment>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -43,7 +43,7 @@ pub fn lex(source: &str, source_id: SourceId) -> Lexed<'_> {
         source_id,
         position: 0,
         frames: Vec::new(),
-        tokens: Vec::with_capacity(source.len() / 4),
+        tokens: Tokens::with_capacity(source, source.len() / 4),
         comments: Vec::new(),
         diagnostics: Vec::new(),
     };
@@ -61,7 +61,7 @@ struct Lexer<'src> {
     source_id: SourceId,
     position: usize,
     frames: Vec<Frame>,
-    tokens: Vec<(Token<'src>, Span)>,
+    tokens: Tokens<'src>,
     comments: Vec<Comment>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -77,8 +77,14 @@ impl<'src> Lexer<'src> {
         self.close_frames_at_end();
     }
 
-    fn push(&mut self, token: Token<'src>, start: usize, end: usize) {
-        self.tokens.push((token, Span::new(start, end)));
+    #[inline]
+    fn push(&mut self, kind: TokenKind, start: usize, end: usize) {
+        self.tokens.push_kind(kind, Span::new(start, end));
+    }
+
+    /// Pushes a number, duration or percent with its value.
+    fn push_number(&mut self, token: Token<'src>, start: usize, end: usize) {
+        self.tokens.push(token, Span::new(start, end));
     }
 
     fn error(&mut self, code: Code, message: String, span: Span, label: &str) -> &mut Diagnostic {
@@ -121,13 +127,13 @@ impl<'src> Lexer<'src> {
             b'{' => {
                 self.position += 1;
                 self.frames.push(Frame::Brace);
-                self.push(Token::LBrace, start, start + 1);
+                self.push(TokenKind::LBrace, start, start + 1);
             }
-            b'(' => self.open_bracket(Frame::Paren, Token::LParen),
-            b'[' => self.open_bracket(Frame::Bracket, Token::LBracket),
+            b'(' => self.open_bracket(Frame::Paren, TokenKind::LParen),
+            b'[' => self.open_bracket(Frame::Bracket, TokenKind::LBracket),
             b'}' => self.close_brace(),
-            b')' => self.close_bracket(Frame::Paren, Token::RParen),
-            b']' => self.close_bracket(Frame::Bracket, Token::RBracket),
+            b')' => self.close_bracket(Frame::Paren, TokenKind::RParen),
+            b']' => self.close_bracket(Frame::Bracket, TokenKind::RBracket),
             _ => self.punctuation(),
         }
     }
@@ -144,9 +150,9 @@ impl<'src> Lexer<'src> {
                     "this `${` is never closed",
                 )
                 .help = Some("close the interpolation with `}` before the end of the line".into());
-                self.push(Token::InterpEnd, start, start);
+                self.push(TokenKind::InterpEnd, start, start);
                 self.frames.pop();
-                self.push(Token::StrEnd, start, start);
+                self.push(TokenKind::StrEnd, start, start);
                 self.frames.pop();
             }
         }
@@ -154,10 +160,10 @@ impl<'src> Lexer<'src> {
         if self.line_breaks_are_significant()
             && self
                 .tokens
-                .last()
-                .is_some_and(|(token, _)| !token.continues_line())
+                .last_kind()
+                .is_some_and(|kind| !kind.continues_line())
         {
-            self.push(Token::Newline, start, start + 1);
+            self.push(TokenKind::Newline, start, start + 1);
         }
     }
 
@@ -218,15 +224,11 @@ impl<'src> Lexer<'src> {
         self.position = end;
         // Parse on as if it were a string, so that the mistake costs one error.
         let inner_end = if end > start + 1 { end - 1 } else { end };
-        self.push(Token::StrStart { triple: false }, start, start + 1);
+        self.push(TokenKind::StrStart, start, start + 1);
         if inner_end > start + 1 {
-            self.push(
-                Token::StrText(&self.source[start + 1..inner_end]),
-                start + 1,
-                inner_end,
-            );
+            self.push(TokenKind::StrText, start + 1, inner_end);
         }
-        self.push(Token::StrEnd, inner_end, end);
+        self.push(TokenKind::StrEnd, inner_end, end);
         self.error(
             Code::InvalidCharacter,
             "invalid character `'`".to_owned(),
@@ -241,7 +243,12 @@ impl<'src> Lexer<'src> {
         let triple = self.bytes[start..].starts_with(b"\"\"\"");
         let length = if triple { 3 } else { 1 };
         self.position += length;
-        self.push(Token::StrStart { triple }, start, start + length);
+        let kind = if triple {
+            TokenKind::TripleStrStart
+        } else {
+            TokenKind::StrStart
+        };
+        self.push(kind, start, start + length);
         self.frames.push(Frame::Str {
             triple,
             start: Span::new(start, start).start,
@@ -260,14 +267,14 @@ impl<'src> Lexer<'src> {
             match byte {
                 b'"' if !triple => {
                     self.flush_text(text_start);
-                    self.push(Token::StrEnd, self.position, self.position + 1);
+                    self.push(TokenKind::StrEnd, self.position, self.position + 1);
                     self.position += 1;
                     self.frames.pop();
                     return;
                 }
                 b'"' if self.bytes[self.position..].starts_with(b"\"\"\"") => {
                     self.flush_text(text_start);
-                    self.push(Token::StrEnd, self.position, self.position + 3);
+                    self.push(TokenKind::StrEnd, self.position, self.position + 3);
                     self.position += 3;
                     self.frames.pop();
                     return;
@@ -287,7 +294,7 @@ impl<'src> Lexer<'src> {
                         .find(|frame| matches!(frame, Frame::Str { .. }))
                         .is_some_and(|frame| matches!(frame, Frame::Str { triple: false, .. }));
                     if inside_interpolation {
-                        self.push(Token::StrEnd, end_of_line, end_of_line);
+                        self.push(TokenKind::StrEnd, end_of_line, end_of_line);
                         self.frames.pop();
                         return;
                     }
@@ -314,7 +321,7 @@ impl<'src> Lexer<'src> {
                                     .into(),
                             );
                         });
-                    self.push(Token::StrEnd, end_of_line, end_of_line);
+                    self.push(TokenKind::StrEnd, end_of_line, end_of_line);
                     self.frames.pop();
                     return;
                 }
@@ -323,7 +330,7 @@ impl<'src> Lexer<'src> {
                     self.flush_text(text_start);
                     let start = self.position;
                     self.position += 2;
-                    self.push(Token::InterpStart, start, start + 2);
+                    self.push(TokenKind::InterpStart, start, start + 2);
                     self.frames.push(Frame::Interpolation {
                         start: Span::new(start, start).start,
                     });
@@ -342,8 +349,7 @@ impl<'src> Lexer<'src> {
 
     fn flush_text(&mut self, text_start: usize) {
         if self.position > text_start {
-            let text = &self.source[text_start..self.position];
-            self.push(Token::StrText(text), text_start, self.position);
+            self.push(TokenKind::StrText, text_start, self.position);
         }
     }
 
@@ -419,19 +425,19 @@ impl<'src> Lexer<'src> {
         self.position = end;
         let text = &self.source[start..end];
         let token = match text {
-            "true" => Token::True,
-            "false" => Token::False,
-            "import" => Token::Import,
-            "as" => Token::As,
-            "template" => Token::Template,
-            "use" => Token::Use,
-            "in" => Token::In,
-            _ => Token::Ident(text),
+            "true" => TokenKind::True,
+            "false" => TokenKind::False,
+            "import" => TokenKind::Import,
+            "as" => TokenKind::As,
+            "template" => TokenKind::Template,
+            "use" => TokenKind::Use,
+            "in" => TokenKind::In,
+            _ => TokenKind::Ident,
         };
         self.push(token, start, end);
     }
 
-    fn open_bracket(&mut self, frame: Frame, token: Token<'src>) {
+    fn open_bracket(&mut self, frame: Frame, token: TokenKind) {
         let start = self.position;
         self.position += 1;
         self.frames.push(frame);
@@ -450,18 +456,18 @@ impl<'src> Lexer<'src> {
         match target.map(|index| (index, self.frames[index])) {
             Some((index, Frame::Interpolation { .. })) => {
                 self.frames.truncate(index);
-                self.push(Token::InterpEnd, start, start + 1);
+                self.push(TokenKind::InterpEnd, start, start + 1);
             }
             Some((index, Frame::Brace)) => {
                 self.frames.truncate(index);
-                self.push(Token::RBrace, start, start + 1);
+                self.push(TokenKind::RBrace, start, start + 1);
             }
             // A stray `}`: the delimiter pass reports it.
-            _ => self.push(Token::RBrace, start, start + 1),
+            _ => self.push(TokenKind::RBrace, start, start + 1),
         }
     }
 
-    fn close_bracket(&mut self, frame: Frame, token: Token<'src>) {
+    fn close_bracket(&mut self, frame: Frame, token: TokenKind) {
         let start = self.position;
         self.position += 1;
         let boundary = self
@@ -487,20 +493,20 @@ impl<'src> Lexer<'src> {
         let start = self.position;
         let two = |second: u8| self.peek(1) == Some(second);
         let (token, length) = match self.bytes[start] {
-            b',' => (Token::Comma, 1),
-            b'.' => (Token::Dot, 1),
-            b':' => (Token::Colon, 1),
-            b'-' => (Token::Minus, 1),
-            b'=' if two(b'=') => (Token::EqEq, 2),
-            b'=' => (Token::Assign, 1),
-            b'!' if two(b'=') => (Token::NotEq, 2),
-            b'!' => (Token::Not, 1),
-            b'<' if two(b'=') => (Token::LtEq, 2),
-            b'<' => (Token::Lt, 1),
-            b'>' if two(b'=') => (Token::GtEq, 2),
-            b'>' => (Token::Gt, 1),
-            b'&' if two(b'&') => (Token::AndAnd, 2),
-            b'|' if two(b'|') => (Token::OrOr, 2),
+            b',' => (TokenKind::Comma, 1),
+            b'.' => (TokenKind::Dot, 1),
+            b':' => (TokenKind::Colon, 1),
+            b'-' => (TokenKind::Minus, 1),
+            b'=' if two(b'=') => (TokenKind::EqEq, 2),
+            b'=' => (TokenKind::Assign, 1),
+            b'!' if two(b'=') => (TokenKind::NotEq, 2),
+            b'!' => (TokenKind::Not, 1),
+            b'<' if two(b'=') => (TokenKind::LtEq, 2),
+            b'<' => (TokenKind::Lt, 1),
+            b'>' if two(b'=') => (TokenKind::GtEq, 2),
+            b'>' => (TokenKind::Gt, 1),
+            b'&' if two(b'&') => (TokenKind::AndAnd, 2),
+            b'|' if two(b'|') => (TokenKind::OrOr, 2),
             _ => return self.invalid_characters(),
         };
         self.position += length;
@@ -567,11 +573,11 @@ impl<'src> Lexer<'src> {
                         "this `${` is never closed",
                     )
                     .help = Some("close the interpolation with `}`".into());
-                    self.push(Token::InterpEnd, end, end);
+                    self.push(TokenKind::InterpEnd, end, end);
                     // The enclosing string is closed silently: one mistake, one error.
                     if let Some(Frame::Str { .. }) = self.frames.last() {
                         self.frames.pop();
-                        self.push(Token::StrEnd, end, end);
+                        self.push(TokenKind::StrEnd, end, end);
                     }
                 }
                 Frame::Str { triple, start } => {
@@ -590,7 +596,7 @@ impl<'src> Lexer<'src> {
                         "the string starts here",
                     ));
                     diagnostic.help = Some(format!("close the string with `{quote}`"));
-                    self.push(Token::StrEnd, end, end);
+                    self.push(TokenKind::StrEnd, end, end);
                 }
                 // Unclosed brackets are reported by the delimiter pass, which
                 // knows where each one should have closed.

@@ -20,7 +20,7 @@ impl Lexer<'_> {
         if self.bytes.get(end) == Some(&b'%') {
             self.position = end + 1;
             let value = self.source[start..end].parse::<f64>().unwrap_or(0.0);
-            self.push(Token::Percent(value), start, end + 1);
+            self.push_number(Token::Percent(value), start, end + 1);
             return;
         }
         if self.bytes.get(end).is_some_and(is_identifier_byte) {
@@ -34,14 +34,14 @@ impl Lexer<'_> {
                 end,
                 "a number with a fraction is a percent (`2.5%`); other numbers are whole",
             );
-            self.push(Token::Int(0), start, end);
+            self.push_number(Token::Int(0), start, end);
             return;
         }
         match self.source[start..end].parse::<i64>() {
-            Ok(value) => self.push(Token::Int(value), start, end),
+            Ok(value) => self.push_number(Token::Int(value), start, end),
             Err(_) => {
                 self.invalid_number(start, end, "integers range up to 9223372036854775807");
-                self.push(Token::Int(0), start, end);
+                self.push_number(Token::Int(0), start, end);
             }
         }
     }
@@ -108,7 +108,7 @@ impl Lexer<'_> {
             self.invalid_number(start, cursor, help);
             total = 0;
         }
-        self.push(Token::Duration(total), start, cursor);
+        self.push_number(Token::Duration(total), start, cursor);
     }
 
     fn invalid_number(&mut self, start: usize, end: usize, help: &str) {

@@ -23,7 +23,7 @@ use crate::syntax::ast::{
     TypeExprKind, UnaryOp, Use,
 };
 use crate::syntax::strings::{self, RawPart};
-use crate::syntax::token::Token;
+use crate::syntax::token::{Token, TokenKind, Tokens};
 
 use super::expr::MAX_PREFIX_OPERATORS;
 
@@ -34,7 +34,7 @@ pub struct GiveUp;
 type Parsed<T> = Result<T, GiveUp>;
 
 /// Parses a whole file, or gives up.
-pub fn parse_file(source_len: usize, tokens: &[(Token<'_>, Span)]) -> Parsed<File> {
+pub fn parse_file(source_len: usize, tokens: &Tokens<'_>) -> Parsed<File> {
     let mut parser = Parser {
         tokens,
         position: 0,
@@ -51,28 +51,31 @@ pub fn parse_file(source_len: usize, tokens: &[(Token<'_>, Span)]) -> Parsed<Fil
 }
 
 struct Parser<'t, 'src> {
-    tokens: &'t [(Token<'src>, Span)],
+    tokens: &'t Tokens<'src>,
     position: usize,
     /// The end of the last token consumed: where a span taken now ends.
     last_end: u32,
 }
 
 impl<'src> Parser<'_, 'src> {
-    fn peek(&self) -> Option<Token<'src>> {
-        self.tokens.get(self.position).map(|(token, _)| *token)
+    fn peek(&self) -> Option<TokenKind> {
+        self.tokens.kind(self.position)
     }
 
-    fn peek_at(&self, offset: usize) -> Option<Token<'src>> {
-        self.tokens
-            .get(self.position + offset)
-            .map(|(token, _)| *token)
+    fn peek_at(&self, offset: usize) -> Option<TokenKind> {
+        self.tokens.kind(self.position + offset)
+    }
+
+    /// The text of the next token: an identifier's name, a string's text.
+    fn text(&self) -> &'src str {
+        self.tokens.text_at(self.position)
     }
 
     /// The start of the next token, where a span taken from here begins.
     fn start(&self) -> u32 {
         self.tokens
-            .get(self.position)
-            .map_or(self.last_end, |(_, span)| span.start)
+            .span(self.position)
+            .map_or(self.last_end, |span| span.start)
     }
 
     fn span_from(&self, start: u32) -> Span {
@@ -82,18 +85,28 @@ impl<'src> Parser<'_, 'src> {
         }
     }
 
-    fn advance(&mut self) -> Option<(Token<'src>, Span)> {
-        let (token, span) = *self.tokens.get(self.position)?;
+    /// Consumes the next token; its span.
+    fn advance(&mut self) -> Option<Span> {
+        let span = self.tokens.span(self.position)?;
         self.position += 1;
         self.last_end = span.end;
-        Some((token, span))
+        Some(span)
     }
 
-    fn at(&self, expected: Token<'_>) -> bool {
+    fn at(&self, expected: TokenKind) -> bool {
         self.peek() == Some(expected)
     }
 
-    fn eat(&mut self, expected: Token<'_>) -> bool {
+    fn at_offset(&self, offset: usize, expected: TokenKind) -> bool {
+        self.peek_at(offset) == Some(expected)
+    }
+
+    /// Whether the next token is the identifier `word`.
+    fn at_word(&self, word: &str) -> bool {
+        self.at(TokenKind::Ident) && self.text() == word
+    }
+
+    fn eat(&mut self, expected: TokenKind) -> bool {
         if self.at(expected) {
             self.advance();
             true
@@ -102,7 +115,7 @@ impl<'src> Parser<'_, 'src> {
         }
     }
 
-    fn expect(&mut self, expected: Token<'_>) -> Parsed<()> {
+    fn expect(&mut self, expected: TokenKind) -> Parsed<()> {
         if self.eat(expected) {
             Ok(())
         } else {
@@ -111,7 +124,7 @@ impl<'src> Parser<'_, 'src> {
     }
 
     fn at_separator(&self) -> bool {
-        matches!(self.peek(), Some(Token::Newline | Token::Comma))
+        matches!(self.peek(), Some(TokenKind::Newline | TokenKind::Comma))
     }
 
     fn skip_separators(&mut self) -> bool {
@@ -141,11 +154,11 @@ impl<'src> Parser<'_, 'src> {
         let mut items = Vec::new();
         self.skip_separators();
         while let Some(token) = self.peek() {
-            if matches!(token, Token::RBrace) {
+            if matches!(token, TokenKind::RBrace) {
                 break;
             }
             items.push(self.item()?);
-            if !self.skip_separators() && !matches!(self.peek(), None | Some(Token::RBrace)) {
+            if !self.skip_separators() && !matches!(self.peek(), None | Some(TokenKind::RBrace)) {
                 return Err(GiveUp);
             }
         }
@@ -157,28 +170,27 @@ impl<'src> Parser<'_, 'src> {
     fn item(&mut self) -> Parsed<Item> {
         let start = self.start();
         match self.peek() {
-            Some(Token::Import) => self.import(start),
-            Some(Token::Template) => self.template(start),
-            Some(Token::Use) => self.use_item(start),
-            Some(Token::Ident("input"))
-                if matches!(self.peek_at(1), Some(Token::Ident(_)))
-                    && self.peek_at(2) == Some(Token::Colon) =>
+            Some(TokenKind::Import) => self.import(start),
+            Some(TokenKind::Template) => self.template(start),
+            Some(TokenKind::Use) => self.use_item(start),
+            Some(TokenKind::Ident)
+                if self.at_word("input")
+                    && self.at_offset(1, TokenKind::Ident)
+                    && self.at_offset(2, TokenKind::Colon) =>
             {
                 self.input(start)
             }
-            Some(Token::Ident(_)) if self.peek_at(1) == Some(Token::Assign) => {
-                self.attribute(start)
-            }
-            Some(Token::StrStart { triple: false }) => self.attribute(start),
-            Some(Token::Ident(_)) => self.block(start),
+            Some(TokenKind::Ident) if self.at_offset(1, TokenKind::Assign) => self.attribute(start),
+            Some(TokenKind::StrStart) => self.attribute(start),
+            Some(TokenKind::Ident) => self.block(start),
             _ => Err(GiveUp),
         }
     }
 
     fn import(&mut self, start: u32) -> Parsed<Item> {
-        self.expect(Token::Import)?;
+        self.expect(TokenKind::Import)?;
         let (path, path_span) = self.plain_string()?;
-        let alias = if self.eat(Token::As) {
+        let alias = if self.eat(TokenKind::As) {
             Some(self.ident()?)
         } else {
             None
@@ -192,11 +204,11 @@ impl<'src> Parser<'_, 'src> {
     }
 
     fn template(&mut self, start: u32) -> Parsed<Item> {
-        self.expect(Token::Template)?;
+        self.expect(TokenKind::Template)?;
         let name = self.ident()?;
-        self.expect(Token::LParen)?;
-        let parameters = self.comma_list(Token::RParen, Self::parameter)?;
-        self.expect(Token::Colon)?;
+        self.expect(TokenKind::LParen)?;
+        let parameters = self.comma_list(TokenKind::RParen, Self::parameter)?;
+        self.expect(TokenKind::Colon)?;
         let kind = self.ident()?;
         let body = self.body()?;
         Ok(Item::Template(Box::new(Template {
@@ -211,7 +223,7 @@ impl<'src> Parser<'_, 'src> {
     fn parameter(&mut self) -> Parsed<Parameter> {
         let start = self.start();
         let name = self.ident()?;
-        self.expect(Token::Colon)?;
+        self.expect(TokenKind::Colon)?;
         let ty = self.type_expr()?;
         let default = self.optional_value()?;
         Ok(Parameter {
@@ -223,10 +235,10 @@ impl<'src> Parser<'_, 'src> {
     }
 
     fn use_item(&mut self, start: u32) -> Parsed<Item> {
-        self.expect(Token::Use)?;
+        self.expect(TokenKind::Use)?;
         let template = self.path()?;
-        let arguments = if self.eat(Token::LParen) {
-            self.comma_list(Token::RParen, Self::argument)?
+        let arguments = if self.eat(TokenKind::LParen) {
+            self.comma_list(TokenKind::RParen, Self::argument)?
         } else {
             Vec::new()
         };
@@ -240,7 +252,7 @@ impl<'src> Parser<'_, 'src> {
     fn input(&mut self, start: u32) -> Parsed<Item> {
         self.advance();
         let name = self.ident()?;
-        self.expect(Token::Colon)?;
+        self.expect(TokenKind::Colon)?;
         let ty = self.type_expr()?;
         let default = self.optional_value()?;
         let body = self.optional_body()?;
@@ -256,7 +268,7 @@ impl<'src> Parser<'_, 'src> {
 
     fn attribute(&mut self, start: u32) -> Parsed<Item> {
         let key = self.key()?;
-        self.expect(Token::Assign)?;
+        self.expect(TokenKind::Assign)?;
         let value = self.expr()?;
         Ok(Item::Attribute(Attribute {
             key,
@@ -267,7 +279,7 @@ impl<'src> Parser<'_, 'src> {
 
     fn block(&mut self, start: u32) -> Parsed<Item> {
         let keyword = self.ident()?;
-        let (label, value, body) = if matches!(self.peek(), Some(Token::Ident(_))) {
+        let (label, value, body) = if self.at(TokenKind::Ident) {
             let label = self.ident()?;
             let value = self.optional_value()?;
             let body = self.optional_body()?;
@@ -287,7 +299,7 @@ impl<'src> Parser<'_, 'src> {
 
     /// `= expr`, when the next token is `=`.
     fn optional_value(&mut self) -> Parsed<Option<Expr>> {
-        if self.eat(Token::Assign) {
+        if self.eat(TokenKind::Assign) {
             self.expr().map(Some)
         } else {
             Ok(None)
@@ -295,7 +307,7 @@ impl<'src> Parser<'_, 'src> {
     }
 
     fn optional_body(&mut self) -> Parsed<Option<Body>> {
-        if self.at(Token::LBrace) {
+        if self.at(TokenKind::LBrace) {
             self.body().map(Some)
         } else {
             Ok(None)
@@ -304,9 +316,9 @@ impl<'src> Parser<'_, 'src> {
 
     fn body(&mut self) -> Parsed<Body> {
         let start = self.start();
-        self.expect(Token::LBrace)?;
+        self.expect(TokenKind::LBrace)?;
         let items = self.items()?;
-        self.expect(Token::RBrace)?;
+        self.expect(TokenKind::RBrace)?;
         Ok(Body {
             items,
             span: self.span_from(start),
@@ -317,13 +329,13 @@ impl<'src> Parser<'_, 'src> {
     /// opener has been consumed.
     fn comma_list<T>(
         &mut self,
-        close: Token<'_>,
+        close: TokenKind,
         mut element: impl FnMut(&mut Self) -> Parsed<T>,
     ) -> Parsed<Vec<T>> {
         let mut elements = Vec::new();
         while !self.eat(close) {
             elements.push(element(self)?);
-            if !self.eat(Token::Comma) {
+            if !self.eat(TokenKind::Comma) {
                 self.expect(close)?;
                 break;
             }
@@ -334,10 +346,10 @@ impl<'src> Parser<'_, 'src> {
 
     fn type_expr(&mut self) -> Parsed<TypeExpr> {
         let start = self.start();
-        let kind = if self.at(Token::Ident("enum")) && self.peek_at(1) == Some(Token::LParen) {
+        let kind = if self.at_word("enum") && self.at_offset(1, TokenKind::LParen) {
             self.advance();
             self.advance();
-            let variants = self.comma_list(Token::RParen, |parser| {
+            let variants = self.comma_list(TokenKind::RParen, |parser| {
                 let (value, span) = parser.plain_string()?;
                 Ok(StringLiteral {
                     parts: vec![StringPart::Text { value, span }],
@@ -349,14 +361,14 @@ impl<'src> Parser<'_, 'src> {
         } else {
             let name = self.ident()?;
             let mut arguments = Vec::new();
-            if self.eat(Token::Lt) {
+            if self.eat(TokenKind::Lt) {
                 loop {
                     arguments.push(self.type_expr()?);
-                    if !self.eat(Token::Comma) {
+                    if !self.eat(TokenKind::Comma) {
                         break;
                     }
                 }
-                self.expect(Token::Gt)?;
+                self.expect(TokenKind::Gt)?;
             }
             TypeExprKind::Named { name, arguments }
         };
@@ -369,22 +381,18 @@ impl<'src> Parser<'_, 'src> {
     // Names and strings.
 
     fn ident(&mut self) -> Parsed<Ident> {
-        match self.peek() {
-            Some(Token::Ident(name)) => {
-                let (_, span) = self.advance().ok_or(GiveUp)?;
-                Ok(Ident {
-                    name: name.to_owned(),
-                    span,
-                })
-            }
-            _ => Err(GiveUp),
+        if !self.at(TokenKind::Ident) {
+            return Err(GiveUp);
         }
+        let name = self.text().to_owned();
+        let span = self.advance().ok_or(GiveUp)?;
+        Ok(Ident { name, span })
     }
 
     fn path(&mut self) -> Parsed<Path> {
         let start = self.start();
         let mut segments = vec![self.ident()?];
-        while self.eat(Token::Dot) {
+        while self.eat(TokenKind::Dot) {
             segments.push(self.ident()?);
         }
         Ok(Path {
@@ -394,7 +402,7 @@ impl<'src> Parser<'_, 'src> {
     }
 
     fn key(&mut self) -> Parsed<Key> {
-        if matches!(self.peek(), Some(Token::Ident(_))) {
+        if self.at(TokenKind::Ident) {
             let ident = self.ident()?;
             Ok(Key {
                 name: ident.name,
@@ -415,15 +423,15 @@ impl<'src> Parser<'_, 'src> {
     /// span of the whole literal, as the chumsky parser's does.
     fn plain_string(&mut self) -> Parsed<(String, Span)> {
         let start = self.start();
-        self.expect(Token::StrStart { triple: false })?;
-        let text = match self.peek() {
-            Some(Token::StrText(text)) => {
-                self.advance();
-                Some(text)
-            }
-            _ => None,
+        self.expect(TokenKind::StrStart)?;
+        let text = if self.at(TokenKind::StrText) {
+            let text = self.text();
+            self.advance();
+            Some(text)
+        } else {
+            None
         };
-        self.expect(Token::StrEnd)?;
+        self.expect(TokenKind::StrEnd)?;
         Ok((strings::decode_plain(text), self.span_from(start)))
     }
 
@@ -433,21 +441,22 @@ impl<'src> Parser<'_, 'src> {
         let mut raw = Vec::new();
         loop {
             match self.peek() {
-                Some(Token::StrText(text)) => {
-                    let (_, span) = self.advance().ok_or(GiveUp)?;
+                Some(TokenKind::StrText) => {
+                    let text = self.text();
+                    let span = self.advance().ok_or(GiveUp)?;
                     raw.push(RawPart::Text(text, span));
                 }
-                Some(Token::InterpStart) => {
+                Some(TokenKind::InterpStart) => {
                     let interpolation_start = self.start();
                     self.advance();
                     let expr = self.expr()?;
-                    self.expect(Token::InterpEnd)?;
+                    self.expect(TokenKind::InterpEnd)?;
                     raw.push(RawPart::Interpolation(
                         expr,
                         self.span_from(interpolation_start),
                     ));
                 }
-                Some(Token::StrEnd) => {
+                Some(TokenKind::StrEnd) => {
                     self.advance();
                     break;
                 }
@@ -464,13 +473,13 @@ impl<'src> Parser<'_, 'src> {
     // Expressions, by precedence: `||` < `&&` < comparison < prefix < atom.
 
     fn expr(&mut self) -> Parsed<Expr> {
-        self.logical_chain(Token::OrOr, LogicalOp::Or)
+        self.logical_chain(TokenKind::OrOr, LogicalOp::Or)
     }
 
-    fn logical_chain(&mut self, token: Token<'_>, op: LogicalOp) -> Parsed<Expr> {
+    fn logical_chain(&mut self, token: TokenKind, op: LogicalOp) -> Parsed<Expr> {
         let start = self.start();
         let operand = |parser: &mut Self| match op {
-            LogicalOp::Or => parser.logical_chain(Token::AndAnd, LogicalOp::And),
+            LogicalOp::Or => parser.logical_chain(TokenKind::AndAnd, LogicalOp::And),
             LogicalOp::And => parser.comparison(),
         };
         let first = operand(self)?;
@@ -490,13 +499,13 @@ impl<'src> Parser<'_, 'src> {
     fn comparison(&mut self) -> Parsed<Expr> {
         let lhs = self.unary()?;
         let op = match self.peek() {
-            Some(Token::EqEq) => BinaryOp::Eq,
-            Some(Token::NotEq) => BinaryOp::NotEq,
-            Some(Token::Lt) => BinaryOp::Lt,
-            Some(Token::Gt) => BinaryOp::Gt,
-            Some(Token::LtEq) => BinaryOp::LtEq,
-            Some(Token::GtEq) => BinaryOp::GtEq,
-            Some(Token::In) => BinaryOp::In,
+            Some(TokenKind::EqEq) => BinaryOp::Eq,
+            Some(TokenKind::NotEq) => BinaryOp::NotEq,
+            Some(TokenKind::Lt) => BinaryOp::Lt,
+            Some(TokenKind::Gt) => BinaryOp::Gt,
+            Some(TokenKind::LtEq) => BinaryOp::LtEq,
+            Some(TokenKind::GtEq) => BinaryOp::GtEq,
+            Some(TokenKind::In) => BinaryOp::In,
             _ => return Ok(lhs),
         };
         self.advance();
@@ -515,11 +524,11 @@ impl<'src> Parser<'_, 'src> {
         let mut operators = Vec::new();
         loop {
             let op = match self.peek() {
-                Some(Token::Not) => UnaryOp::Not,
-                Some(Token::Minus) => UnaryOp::Negate,
+                Some(TokenKind::Not) => UnaryOp::Not,
+                Some(TokenKind::Minus) => UnaryOp::Negate,
                 _ => break,
             };
-            let (_, span) = self.advance().ok_or(GiveUp)?;
+            let span = self.advance().ok_or(GiveUp)?;
             operators.push((op, span));
             if operators.len() > MAX_PREFIX_OPERATORS {
                 return Err(GiveUp);
@@ -541,22 +550,29 @@ impl<'src> Parser<'_, 'src> {
     fn atom(&mut self) -> Parsed<Expr> {
         let start = self.start();
         let kind = match self.peek().ok_or(GiveUp)? {
-            Token::Int(value) => self.literal(ExprKind::Int(value)),
-            Token::Duration(ms) => self.literal(ExprKind::Duration(ms)),
-            Token::Percent(value) => self.literal(ExprKind::Percent(value)),
-            Token::True => self.literal(ExprKind::Bool(true)),
-            Token::False => self.literal(ExprKind::Bool(false)),
-            Token::StrStart { triple } => ExprKind::String(self.string(triple)?),
-            Token::LBracket => {
-                self.advance();
-                ExprKind::List(self.comma_list(Token::RBracket, Self::expr)?)
+            TokenKind::Int | TokenKind::Duration | TokenKind::Percent => {
+                let kind = match self.tokens.get(self.position) {
+                    Some((Token::Int(value), _)) => ExprKind::Int(value),
+                    Some((Token::Duration(ms), _)) => ExprKind::Duration(ms),
+                    Some((Token::Percent(value), _)) => ExprKind::Percent(value),
+                    _ => return Err(GiveUp),
+                };
+                self.literal(kind)
             }
-            Token::LBrace => ExprKind::Record(self.fields()?),
-            Token::Ident(_) => self.named()?,
-            Token::LParen => {
+            TokenKind::True => self.literal(ExprKind::Bool(true)),
+            TokenKind::False => self.literal(ExprKind::Bool(false)),
+            TokenKind::StrStart => ExprKind::String(self.string(false)?),
+            TokenKind::TripleStrStart => ExprKind::String(self.string(true)?),
+            TokenKind::LBracket => {
+                self.advance();
+                ExprKind::List(self.comma_list(TokenKind::RBracket, Self::expr)?)
+            }
+            TokenKind::LBrace => ExprKind::Record(self.fields()?),
+            TokenKind::Ident => self.named()?,
+            TokenKind::LParen => {
                 self.advance();
                 let inner = self.expr()?;
-                self.expect(Token::RParen)?;
+                self.expect(TokenKind::RParen)?;
                 ExprKind::Paren(Box::new(inner))
             }
             _ => return Err(GiveUp),
@@ -579,15 +595,15 @@ impl<'src> Parser<'_, 'src> {
     fn named(&mut self) -> Parsed<ExprKind> {
         let path = self.path()?;
         match self.peek() {
-            Some(Token::LParen) => {
+            Some(TokenKind::LParen) => {
                 self.advance();
-                let arguments = self.comma_list(Token::RParen, Self::argument)?;
+                let arguments = self.comma_list(TokenKind::RParen, Self::argument)?;
                 Ok(ExprKind::Call {
                     callee: path,
                     arguments,
                 })
             }
-            Some(Token::LBrace) => {
+            Some(TokenKind::LBrace) => {
                 let before_fields = self.checkpoint();
                 match self.fields() {
                     Ok(fields) => Ok(ExprKind::Constructor { name: path, fields }),
@@ -603,9 +619,7 @@ impl<'src> Parser<'_, 'src> {
 
     fn argument(&mut self) -> Parsed<Argument> {
         let start = self.start();
-        let name = if matches!(self.peek(), Some(Token::Ident(_)))
-            && self.peek_at(1) == Some(Token::Assign)
-        {
+        let name = if self.at(TokenKind::Ident) && self.at_offset(1, TokenKind::Assign) {
             let name = self.ident()?;
             self.advance();
             Some(name)
@@ -622,13 +636,13 @@ impl<'src> Parser<'_, 'src> {
 
     /// `{ key = value, … }`, separated by commas or line breaks.
     fn fields(&mut self) -> Parsed<Vec<Field>> {
-        self.expect(Token::LBrace)?;
+        self.expect(TokenKind::LBrace)?;
         self.skip_separators();
         let mut fields = Vec::new();
-        while !self.eat(Token::RBrace) {
+        while !self.eat(TokenKind::RBrace) {
             let start = self.start();
             let key = self.key()?;
-            self.expect(Token::Assign)?;
+            self.expect(TokenKind::Assign)?;
             let value = self.expr()?;
             fields.push(Field {
                 key,
@@ -636,7 +650,7 @@ impl<'src> Parser<'_, 'src> {
                 span: self.span_from(start),
             });
             if !self.skip_separators() {
-                self.expect(Token::RBrace)?;
+                self.expect(TokenKind::RBrace)?;
                 break;
             }
         }

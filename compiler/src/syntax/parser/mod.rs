@@ -15,7 +15,7 @@ use chumsky::prelude::*;
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::span::{SourceId, Span};
 use crate::syntax::ast::File;
-use crate::syntax::token::Token;
+use crate::syntax::token::{Token, Tokens};
 
 pub(crate) type Extra<'t, 'src> = extra::Err<Rich<'t, Token<'src>, SimpleSpan>>;
 
@@ -31,7 +31,7 @@ pub(crate) fn span_of(span: SimpleSpan) -> Span {
 pub fn parse_tokens(
     source_len: usize,
     source_id: SourceId,
-    tokens: &[(Token<'_>, Span)],
+    tokens: &Tokens<'_>,
 ) -> (File, Vec<Diagnostic>) {
     match fast::parse_file(source_len, tokens) {
         Ok(file) => (file, Vec::new()),
@@ -39,7 +39,7 @@ pub fn parse_tokens(
     }
 }
 
-pub fn fast_path_accepts(source_len: usize, tokens: &[(Token<'_>, Span)]) -> bool {
+pub fn fast_path_accepts(source_len: usize, tokens: &Tokens<'_>) -> bool {
     fast::parse_file(source_len, tokens).is_ok()
 }
 
@@ -48,12 +48,12 @@ pub fn fast_path_accepts(source_len: usize, tokens: &[(Token<'_>, Span)]) -> boo
 pub fn parse_tokens_with_chumsky(
     source_len: usize,
     source_id: SourceId,
-    tokens: &[(Token<'_>, Span)],
+    tokens: &Tokens<'_>,
 ) -> (File, Vec<Diagnostic>) {
     let eoi = SimpleSpan::from(source_len..source_len);
     let tokens: Vec<(Token<'_>, SimpleSpan)> = tokens
         .iter()
-        .map(|(token, span)| (*token, SimpleSpan::from(span.range())))
+        .map(|(token, span)| (token, SimpleSpan::from(span.range())))
         .collect();
     let input = tokens.as_slice().split_token_span(eoi);
     let parser = item::items().then_ignore(end_of_input());
