@@ -16,7 +16,12 @@ const HELPER_STACK_BYTES: usize = 8 * 1024 * 1024;
 
 /// Whether checking `sources` is large enough to share between threads.
 pub fn worth_a_thread(sources: &Sources) -> bool {
-    sources.iter().map(|file| file.text.len()).sum::<usize>() >= SOURCE_BYTES_WORTH_A_THREAD
+    text_worth_a_thread(sources.iter().map(|file| file.text.len()).sum())
+}
+
+/// Whether `source_bytes` of text are enough to share between threads.
+pub fn text_worth_a_thread(source_bytes: usize) -> bool {
+    source_bytes >= SOURCE_BYTES_WORTH_A_THREAD
 }
 
 /// `(first(), second())`, with `first` on a helper thread when `parallel`
