@@ -24,6 +24,7 @@ mod merge;
 pub mod naming;
 mod pod;
 mod rollouts;
+mod smoke_test;
 mod script;
 mod templates;
 mod workflow;
