@@ -519,6 +519,7 @@ impl Lowerer<'_> {
                 "declare `secret NAME` in the pipeline, set its value in the CI service, and write `secrets.NAME` here".to_owned(),
             ),
             (Type::Bool, _) => Some("conditions are comparisons such as `git.branch == \"main\"`".to_owned()),
+            (Type::Record, _) => Some("write a record: `{ name = value, … }`".to_owned()),
             _ => None,
         };
         if let Some(help) = help {

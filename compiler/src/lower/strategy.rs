@@ -162,8 +162,12 @@ impl Lowerer<'_> {
                 .map(|(_, value)| *value)
         };
         let Some(run) = field("run") else {
-            // A `run` of the wrong type was reported when it was typed.
-            if !fields.iter().any(|(name, _)| name == "run") {
+            // A `run` of the wrong type was reported when it was typed, and
+            // an unknown field is most likely a misspelt `run`.
+            let reported = fields.iter().any(|(name, _)| {
+                name == "run" || !SMOKE_TEST_FIELDS.iter().any(|(known, _)| known == name)
+            });
+            if !reported {
                 self.report(
                     Diagnostic::new(
                         Code::MissingArgument,
