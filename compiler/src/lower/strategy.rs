@@ -4,7 +4,9 @@
 
 use crate::check::suggest;
 use crate::diagnostic::{Code, Diagnostic, Label};
-use crate::ir::{Amount, CompareOp, Expr, ExprKind, RollbackCondition, SmokeTest, Strategy, Threshold};
+use crate::ir::{
+    Amount, CompareOp, Expr, ExprKind, RollbackCondition, SmokeTest, Strategy, Threshold,
+};
 use crate::lower::Lowerer;
 use crate::lower::expr::Destination;
 use crate::types::Type;
@@ -50,9 +52,7 @@ impl Lowerer<'_> {
         let ExprKind::Constructor { name, fields } = &value.kind else {
             return None;
         };
-        let (_, known) = STRATEGIES
-            .iter()
-            .find(|(strategy, _)| strategy == name)?;
+        let (_, known) = STRATEGIES.iter().find(|(strategy, _)| strategy == name)?;
         let typed = self.known_fields(name, fields, known);
         let field = |wanted: &str| {
             typed

@@ -24,8 +24,8 @@ mod merge;
 pub mod naming;
 mod pod;
 mod rollouts;
-mod smoke_test;
 mod script;
+mod smoke_test;
 mod templates;
 mod workflow;
 

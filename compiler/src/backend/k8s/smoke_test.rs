@@ -61,10 +61,10 @@ pub fn smoke_test_template(job: &Job, deploy: &Deploy, smoke_test: &SmokeTest) -
 /// The metric's Job: one pod, never retried (a second run would hide a
 /// flaky preview), ended after the test's timeout.
 fn job_metric(deploy: &Deploy, smoke_test: &SmokeTest) -> Yaml {
-    let image = smoke_test.image.as_ref().map_or_else(
-        || TOOLS_IMAGE.to_owned(),
-        |image| image_template(image).0,
-    );
+    let image = smoke_test
+        .image
+        .as_ref()
+        .map_or_else(|| TOOLS_IMAGE.to_owned(), |image| image_template(image).0);
     let preview_url = format!(
         "http://{{{{args.service}}}}.{{{{args.namespace}}}}.svc.cluster.local:{}",
         deploy.port.unwrap_or(80)
@@ -127,9 +127,11 @@ fn job_metric(deploy: &Deploy, smoke_test: &SmokeTest) -> Yaml {
 /// that the deploy's Services select on.
 fn labels(deploy: &Deploy) -> Yaml {
     let mut labels = Yaml::map();
-    labels.insert("app.kubernetes.io/part-of", Yaml::str(naming::deploy_name(deploy)));
+    labels.insert(
+        "app.kubernetes.io/part-of",
+        Yaml::str(naming::deploy_name(deploy)),
+    );
     labels.insert("app.kubernetes.io/component", Yaml::str("smoke-test"));
     labels.insert("app.kubernetes.io/managed-by", Yaml::str("pipec"));
     labels
 }
-

@@ -232,7 +232,10 @@ fn a_blue_green_smoke_test_is_a_job_of_the_pre_promotion_analysis_that_no_servic
     );
     assert_eq!(analysis["args"][0]["value"].as_str(), Some("web-preview"));
     let template = of_kind(&documents, "AnalysisTemplate")[0];
-    assert_eq!(template["metadata"]["name"].as_str(), Some("web-smoke-test"));
+    assert_eq!(
+        template["metadata"]["name"].as_str(),
+        Some("web-smoke-test")
+    );
     let metric = &template["spec"]["metrics"][0];
     // Measured once: no interval, no count.
     assert!(metric["interval"].is_badvalue() && metric["count"].is_badvalue());
@@ -297,7 +300,13 @@ fn deploy_steps_fail_when_an_analysis_is_inconclusive_instead_of_promoting() {
         .unwrap_or_else(|| panic!("no inconclusive case:\n{workflow}"));
     let promote = workflow.find("Paused*) ").unwrap_or(0);
     assert!(inconclusive < promote, "the promotion is tried first");
-    assert!(workflow[inconclusive..].lines().next().unwrap_or_default().contains("exit 1"));
+    assert!(
+        workflow[inconclusive..]
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("exit 1")
+    );
 }
 
 #[test]
