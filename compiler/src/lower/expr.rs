@@ -694,7 +694,8 @@ pub(super) fn quoted(variants: &[String]) -> String {
         .join(", ")
 }
 
-fn backticked(names: &[&str]) -> String {
+/// `a`, `b`, `c`.
+pub(super) fn backticked(names: &[&str]) -> String {
     names
         .iter()
         .map(|name| format!("`{name}`"))

@@ -8,7 +8,7 @@ use crate::ir::{
     Amount, CompareOp, Expr, ExprKind, RollbackCondition, SmokeTest, Strategy, Threshold,
 };
 use crate::lower::Lowerer;
-use crate::lower::expr::Destination;
+use crate::lower::expr::{Destination, backticked};
 use crate::types::Type;
 
 /// The fields each strategy takes, with their types.
@@ -284,13 +284,4 @@ fn unknown_field(owner: &str, field: &str, value: &Expr, known: &[(&str, &str)])
     } else {
         diagnostic.with_note(format!("`{owner}` takes {}", backticked(&names)))
     }
-}
-
-/// `a`, `b`, `c`.
-fn backticked(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|name| format!("`{name}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -106,7 +106,8 @@ fn strategy(job: &Job, deploy: &Deploy) -> Yaml {
     strategy
 }
 
-fn seconds(milliseconds: u64) -> i64 {
+/// Milliseconds as whole seconds, rounded up.
+pub fn seconds(milliseconds: u64) -> i64 {
     i64::try_from(milliseconds.div_ceil(1000)).unwrap_or(i64::MAX)
 }
 

@@ -13,6 +13,7 @@ use crate::backend::k8s::inputs::argument;
 use crate::backend::k8s::manifests::object;
 use crate::backend::k8s::naming;
 use crate::backend::k8s::pod::{self, HOME, TOOLS_IMAGE, USER_ID};
+use crate::backend::k8s::{analysis, rollouts};
 use crate::backend::names::image_template;
 use crate::backend::yaml::Yaml;
 use crate::ir::{Deploy, Job, SmokeTest};
@@ -27,14 +28,7 @@ const SCRIPT_ARGUMENT: &str = "smoke-test-script";
 /// `namespace` arguments the Rollout passes to every template of the
 /// analysis (the preview's), and `PREVIEW_URL` is built from them.
 pub fn smoke_test_template(job: &Job, deploy: &Deploy, smoke_test: &SmokeTest) -> Yaml {
-    let mut args: Vec<Yaml> = ["service", "namespace"]
-        .iter()
-        .map(|name| {
-            let mut entry = Yaml::map();
-            entry.insert("name", Yaml::str(*name));
-            entry
-        })
-        .collect();
+    let mut args = analysis::run_arguments();
     // Argo Rollouts reads `{{…}}` anywhere in a metric as one of its
     // arguments and fails the analysis when it names none, but it does not
     // read an argument's value again: passed as a value, the script runs
@@ -108,11 +102,7 @@ fn job_metric(deploy: &Deploy, smoke_test: &SmokeTest) -> Yaml {
     spec.insert("backoffLimit", Yaml::Int(0));
     spec.insert(
         "activeDeadlineSeconds",
-        Yaml::Int(
-            i64::try_from(smoke_test.timeout.div_ceil(1000))
-                .unwrap_or(i64::MAX)
-                .max(1),
-        ),
+        Yaml::Int(rollouts::seconds(smoke_test.timeout).max(1)),
     );
     spec.insert("template", template);
     let mut metadata = Yaml::map();
