@@ -75,7 +75,10 @@ pub fn deploy_commands(
 }
 
 /// Waits for an Argo Rollout to become healthy, failing when it is
-/// degraded (aborted by its analysis). A blue-green rollout that waits for
+/// degraded (aborted by a failed analysis) or paused by an analysis that
+/// could not decide (a query without an answer, a smoke test whose image
+/// cannot be pulled): Argo Rollouts then waits for a person, and promoting
+/// would only start the analysis again. A blue-green rollout that waits for
 /// promotion (`promote` is its preview time in seconds) is promoted once
 /// the preview has run that long: the job's environment approval is the
 /// gate.
@@ -85,12 +88,12 @@ fn rollout_wait(name: &str, namespace: &str, timeout_seconds: u64, promote: Opti
     );
     let promote_line = match promote {
         None => String::new(),
-        Some(0) => format!("    Paused) {patch} ;;\n"),
+        Some(0) => format!("    Paused*) {patch} ;;\n"),
         Some(preview) => format!(
-            "    Paused) if [ -z \"${{promoted:-}}\" ]; then sleep {preview}; {patch}; promoted=1; fi ;;\n"
+            "    Paused*) if [ -z \"${{promoted:-}}\" ]; then sleep {preview}; {patch}; promoted=1; fi ;;\n"
         ),
     };
     format!(
-        "deadline=$(( $(date +%s) + {timeout_seconds} ))\nwhile [ \"$(date +%s)\" -lt \"$deadline\" ]; do\n  phase=\"$(kubectl get rollout {name} --namespace {namespace} -o jsonpath='{{.status.phase}}')\"\n  case \"$phase\" in\n    Healthy) echo \"rollout {name} is healthy\"; exit 0 ;;\n    Degraded) echo \"rollout {name} was aborted and rolled back\" >&2; exit 1 ;;\n{promote_line}  esac\n  sleep 10\ndone\necho \"rollout {name} did not finish in {timeout_seconds}s\" >&2\nexit 1\n"
+        "deadline=$(( $(date +%s) + {timeout_seconds} ))\nwhile [ \"$(date +%s)\" -lt \"$deadline\" ]; do\n  status=\"$(kubectl get rollout {name} --namespace {namespace} -o jsonpath='{{.status.phase}} {{.status.pauseConditions[*].reason}}')\"\n  case \"$status\" in\n    Healthy*) echo \"rollout {name} is healthy\"; exit 0 ;;\n    Degraded*) echo \"rollout {name} was aborted and rolled back\" >&2; exit 1 ;;\n    *InconclusiveAnalysisRun*) echo \"the analysis of rollout {name} was inconclusive; the rollout is paused (kubectl argo rollouts get rollout {name} --namespace {namespace})\" >&2; exit 1 ;;\n{promote_line}  esac\n  sleep 10\ndone\necho \"rollout {name} did not finish in {timeout_seconds}s\" >&2\nexit 1\n"
     )
 }

@@ -3,7 +3,7 @@
 //! and the placeholders a manifest holds for what is known only at run time.
 //! Keeping them here is what makes the three targets agree.
 
-use crate::ir::{Context, Deploy, Expr, ExprKind, Job, TextPart};
+use crate::ir::{Context, Deploy, Expr, ExprKind, Job, SmokeTest, Strategy, TextPart};
 
 /// The environment variable a runtime value is passed to scripts in:
 /// `git.sha` is `GIT_SHA`, `matrix.python` is `MATRIX_PYTHON`.
@@ -85,13 +85,23 @@ pub fn image_template(image: &Expr) -> (String, Vec<(String, Expr)>) {
 
 /// Every `${NAME}` placeholder of a deploy's manifest with the value it
 /// stands for: the image's, then those of the deploy's environment
-/// variables. The deploy step exports these before `envsubst`. Secrets are
-/// never placeholders: the manifest reads them from a Kubernetes Secret.
+/// variables, then those of a smoke test's image. The deploy step exports
+/// these before `envsubst`. Secrets are never placeholders: the manifest
+/// reads them from a Kubernetes Secret.
 pub fn deploy_placeholders(deploy: &Deploy) -> Vec<(String, Expr)> {
     let mut values = Vec::new();
     manifest_text(&deploy.image, &mut values, &|_| String::new());
     for var in &deploy.env {
         manifest_text(&var.value, &mut values, &|_| String::new());
+    }
+    if let Strategy::BlueGreen {
+        smoke_test: Some(SmokeTest {
+            image: Some(image), ..
+        }),
+        ..
+    } = &deploy.strategy
+    {
+        manifest_text(image, &mut values, &|_| String::new());
     }
     values
 }

@@ -134,7 +134,10 @@ fn check_names(deploy: &Deploy, diagnostics: &mut Vec<Diagnostic>) {
         naming::preview_service(deploy),
         naming::canary_service(deploy),
         naming::analysis_template(deploy),
-    ] {
+    ]
+    .into_iter()
+    .chain(has_smoke_test(deploy).then(|| naming::smoke_test_template(deploy)))
+    {
         if derived.len() > longest.len() {
             longest = derived;
         }
@@ -176,6 +179,16 @@ fn check_names(deploy: &Deploy, diagnostics: &mut Vec<Diagnostic>) {
             )),
         );
     }
+}
+
+fn has_smoke_test(deploy: &Deploy) -> bool {
+    matches!(
+        &deploy.strategy,
+        Strategy::BlueGreen {
+            smoke_test: Some(_),
+            ..
+        }
+    )
 }
 
 fn check_strategy(deploy: &Deploy, diagnostics: &mut Vec<Diagnostic>) {

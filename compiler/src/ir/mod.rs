@@ -611,6 +611,9 @@ pub enum Strategy {
         /// Measured on the preview before the switch: crossing one aborts
         /// the deploy, and the active version stays.
         rollback: Vec<RollbackCondition>,
+        /// Run against the preview before the switch: failing aborts the
+        /// deploy like a crossed rollback condition.
+        smoke_test: Option<SmokeTest>,
     },
     Canary {
         /// Traffic weights, strictly increasing, the last 100.
@@ -619,6 +622,22 @@ pub enum Strategy {
         pause: Option<u64>,
         rollback: Vec<RollbackCondition>,
     },
+}
+
+/// `smoke_test = { run = "…" }` of a blue-green deploy: a script run once
+/// in a pod of its own against the preview Service, whose address it reads
+/// from `PREVIEW_URL`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SmokeTest {
+    /// The user's script as written (constants folded in), run by `sh -e`.
+    pub script: String,
+    /// The image the script runs in; `None` for the tools image. Its
+    /// runtime parts are filled in when the manifest is applied, like the
+    /// deploy's own image.
+    pub image: Option<Expr>,
+    /// Milliseconds the script may take before it counts as failed.
+    pub timeout: u64,
+    pub origin: Origin,
 }
 
 /// A count of pods or a percent of the replicas.

@@ -1,34 +1,15 @@
 //! Lowering `deploy` and `environment` blocks: the service a job deploys,
-//! its health probe and rollout strategy, and the environment's approval.
+//! its health probe, resources and autoscaling, and the environment's
+//! approval. The rollout strategy is `strategy.rs`'s.
 
-use crate::check::suggest;
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::ir::{
-    Amount, Approval, Autoscale, CompareOp, Deploy, Environment, Expr, ExprKind, Health, Origin,
-    Resources, RollbackCondition, Strategy, Threshold,
+    Amount, Approval, Autoscale, Deploy, Environment, Expr, ExprKind, Health, Origin, Resources,
+    Strategy,
 };
 use crate::lower::Lowerer;
-use crate::lower::expr::Destination;
 use crate::lower::scope::Scope;
 use crate::syntax::ast::Item;
-use crate::types::Type;
-
-/// The fields each strategy takes, with their types.
-const ROLLING_FIELDS: &[(&str, &str)] = &[
-    ("max_surge", "int | percent"),
-    ("max_unavailable", "int | percent"),
-];
-const BLUE_GREEN_FIELDS: &[(&str, &str)] = &[
-    ("preview_duration", "duration"),
-    ("auto_promote", "bool"),
-    ("scale_down_delay", "duration"),
-    ("rollback", "list<bool>"),
-];
-const CANARY_FIELDS: &[(&str, &str)] = &[
-    ("steps", "list<percent>"),
-    ("pause", "duration"),
-    ("rollback", "list<bool>"),
-];
 
 impl Lowerer<'_> {
     pub(super) fn lower_deploy(
@@ -201,179 +182,6 @@ impl Lowerer<'_> {
                 None
             }
         }
-    }
-
-    fn strategy(&mut self, value: &Expr) -> Option<Strategy> {
-        let ExprKind::Constructor { name, fields } = &value.kind else {
-            return None;
-        };
-        let known = match name.as_str() {
-            "rolling" => ROLLING_FIELDS,
-            "blue_green" => BLUE_GREEN_FIELDS,
-            "canary" => CANARY_FIELDS,
-            _ => return None,
-        };
-        let mut typed: Vec<(&str, &Expr)> = Vec::new();
-        for (field, field_value) in fields {
-            let Some((_, ty)) = known.iter().find(|(known_name, _)| known_name == field) else {
-                let names: Vec<&str> = known.iter().map(|(known_name, _)| *known_name).collect();
-                let mut diagnostic = Diagnostic::new(
-                    Code::UnknownAttribute,
-                    format!("`{name}` has no field `{field}`"),
-                    Label::new(
-                        field_value.origin.source,
-                        field_value.origin.span,
-                        "the value of an unknown field",
-                    ),
-                );
-                if let Some(suggestion) = suggest::closest(field, names.iter().copied()) {
-                    diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
-                } else {
-                    diagnostic = diagnostic.with_note(format!(
-                        "`{name}` takes {}",
-                        names
-                            .iter()
-                            .map(|known_name| format!("`{known_name}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                }
-                self.report(diagnostic);
-                continue;
-            };
-            if self.expect_type(
-                field_value,
-                &Type::from_schema(ty),
-                Destination::Attribute(field),
-            ) {
-                typed.push((field.as_str(), field_value));
-            }
-        }
-        let field = |wanted: &str| {
-            typed
-                .iter()
-                .find(|(field, _)| *field == wanted)
-                .map(|(_, value)| *value)
-        };
-        let rollback = |lowerer: &mut Self| match field("rollback").map(|value| &value.kind) {
-            Some(ExprKind::List(elements)) => elements
-                .iter()
-                .filter_map(|element| lowerer.rollback(element))
-                .collect(),
-            _ => Vec::new(),
-        };
-        Some(match name.as_str() {
-            "rolling" => Strategy::Rolling {
-                max_surge: field("max_surge")
-                    .and_then(|value| self.amount(value))
-                    .unwrap_or(Amount::Count(1)),
-                max_unavailable: field("max_unavailable")
-                    .and_then(|value| self.amount(value))
-                    .unwrap_or(Amount::Count(0)),
-            },
-            "blue_green" => Strategy::BlueGreen {
-                preview_duration: field("preview_duration")
-                    .and_then(|value| self.constant_duration(value, "`preview_duration`")),
-                auto_promote: field("auto_promote")
-                    .and_then(|value| self.constant_bool(value, "`auto_promote`"))
-                    .unwrap_or(false),
-                scale_down_delay: field("scale_down_delay")
-                    .and_then(|value| self.constant_duration(value, "`scale_down_delay`")),
-                rollback: rollback(self),
-            },
-            _ => {
-                let steps = match field("steps").map(|value| &value.kind) {
-                    Some(ExprKind::List(elements)) => elements
-                        .iter()
-                        .filter_map(|element| self.constant_percent(element, "a canary step"))
-                        .collect(),
-                    _ => {
-                        self.report(
-                            Diagnostic::new(
-                                Code::MissingArgument,
-                                "a canary needs `steps`",
-                                Label::new(
-                                    value.origin.source,
-                                    value.origin.span,
-                                    "no traffic weights",
-                                ),
-                            )
-                            .with_help("add `steps = [10%, 50%, 100%]`"),
-                        );
-                        Vec::new()
-                    }
-                };
-                let rollback = rollback(self);
-                Strategy::Canary {
-                    steps,
-                    pause: field("pause")
-                        .and_then(|value| self.constant_duration(value, "`pause`")),
-                    rollback,
-                }
-            }
-        })
-    }
-
-    fn amount(&mut self, value: &Expr) -> Option<Amount> {
-        match value.kind {
-            ExprKind::Percent(percent) => Some(Amount::Percent(percent)),
-            _ => self
-                .constant_int(value, "a pod count", 0, 1000)
-                .and_then(|count| u32::try_from(count).ok())
-                .map(Amount::Count),
-        }
-    }
-
-    /// `error_rate > 1%`, `latency_p95 > 500ms`.
-    fn rollback(&mut self, condition: &Expr) -> Option<RollbackCondition> {
-        if let ExprKind::Compare {
-            op: CompareOp::Gt | CompareOp::GtEq,
-            lhs,
-            rhs,
-        } = &condition.kind
-            && let ExprKind::Metric(metric) = lhs.kind
-        {
-            let threshold = match rhs.kind {
-                ExprKind::Percent(percent) if !metric.is_latency() => Threshold::Percent(percent),
-                ExprKind::Duration(milliseconds) if metric.is_latency() => {
-                    Threshold::Duration(milliseconds)
-                }
-                // A threshold of the wrong type was reported as a comparison mismatch.
-                _ => return None,
-            };
-            return Some(RollbackCondition {
-                metric,
-                threshold,
-                origin: condition.origin,
-            });
-        }
-        if condition.ty != Type::Error {
-            let metrics: Vec<&str> = crate::ir::Metric::ALL
-                .iter()
-                .map(|(name, _)| *name)
-                .collect();
-            self.report(
-                Diagnostic::new(
-                    Code::UnknownName,
-                    "a rollback condition compares a metric with a threshold",
-                    Label::new(
-                        condition.origin.source,
-                        condition.origin.span,
-                        "expected `METRIC > THRESHOLD`",
-                    ),
-                )
-                .with_note(format!(
-                    "the metrics are {}",
-                    metrics
-                        .iter()
-                        .map(|name| format!("`{name}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-                .with_help("write `error_rate > 1%` or `latency_p95 > 500ms`"),
-            );
-        }
-        None
     }
 
     fn autoscale(&mut self, items: &[Item], scope: &Scope, origin: Origin) -> Option<Autoscale> {

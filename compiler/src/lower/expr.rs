@@ -519,6 +519,7 @@ impl Lowerer<'_> {
                 "declare `secret NAME` in the pipeline, set its value in the CI service, and write `secrets.NAME` here".to_owned(),
             ),
             (Type::Bool, _) => Some("conditions are comparisons such as `git.branch == \"main\"`".to_owned()),
+            (Type::Record, _) => Some("write a record: `{ name = value, … }`".to_owned()),
             _ => None,
         };
         if let Some(help) = help {
@@ -693,7 +694,8 @@ pub(super) fn quoted(variants: &[String]) -> String {
         .join(", ")
 }
 
-fn backticked(names: &[&str]) -> String {
+/// `a`, `b`, `c`.
+pub(super) fn backticked(names: &[&str]) -> String {
     names
         .iter()
         .map(|name| format!("`{name}`"))

@@ -26,6 +26,7 @@ mod outputs;
 mod pipeline;
 mod scope;
 mod step;
+mod strategy;
 mod template;
 mod trigger;
 

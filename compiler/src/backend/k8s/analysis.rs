@@ -59,6 +59,20 @@ pub fn measurements_within(preview: Option<u64>) -> i64 {
     })
 }
 
+/// The arguments, without values, that every template of a deploy's
+/// analysis takes: the Service it runs on and its namespace, which the
+/// Rollout passes.
+pub fn run_arguments() -> Vec<Yaml> {
+    ["service", "namespace"]
+        .iter()
+        .map(|name| {
+            let mut entry = Yaml::map();
+            entry.insert("name", Yaml::str(*name));
+            entry
+        })
+        .collect()
+}
+
 /// The template of a deploy's rollback conditions. A canary's runs in the
 /// background until the rollout ends (`measurements` is `None`); a
 /// blue-green preview's is measured `measurements` times.
@@ -68,14 +82,7 @@ pub fn analysis_template(
     rollback: &[RollbackCondition],
     measurements: Option<i64>,
 ) -> Yaml {
-    let mut args: Vec<Yaml> = ["service", "namespace"]
-        .iter()
-        .map(|name| {
-            let mut entry = Yaml::map();
-            entry.insert("name", Yaml::str(*name));
-            entry
-        })
-        .collect();
+    let mut args = run_arguments();
     for (name, default, _) in ARGUMENTS {
         let mut entry = Yaml::map();
         entry.insert("name", Yaml::str(*name));

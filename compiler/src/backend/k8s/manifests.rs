@@ -2,8 +2,8 @@
 //! `k8s/<environment>/<service>.yaml`: the workload (a `Deployment`, or an
 //! Argo Rollouts `Rollout` for canary and blue-green), its `Service`s, a
 //! `HorizontalPodAutoscaler` when it autoscales, a `PodDisruptionBudget`
-//! when it runs more than one pod, and the `AnalysisTemplate` of a canary's
-//! rollback conditions.
+//! when it runs more than one pod, the `AnalysisTemplate` of the rollback
+//! conditions and that of a blue-green deploy's smoke test.
 //!
 //! Every object carries the deploy's namespace. One label,
 //! `app.kubernetes.io/name`, is the selector of the workload and of every
@@ -14,7 +14,7 @@
 
 use crate::backend::k8s::env::secret_variable;
 use crate::backend::k8s::merge::escape_into;
-use crate::backend::k8s::{analysis, naming, rollouts};
+use crate::backend::k8s::{analysis, naming, rollouts, smoke_test};
 use crate::backend::names::{env_name, image_template, manifest_text, namespace_of};
 use crate::backend::yaml::Yaml;
 use crate::ir::{Amount, Context, Deploy, ExprKind, Health, Job, Pipeline, Strategy};
@@ -62,15 +62,21 @@ pub fn deploy_documents(pipeline: &Pipeline, job: &Job, deploy: &Deploy) -> Vec<
         Strategy::BlueGreen {
             rollback,
             preview_duration,
+            smoke_test,
             ..
-        } if !rollback.is_empty() => {
-            let measurements = analysis::measurements_within(*preview_duration);
-            documents.push(analysis::analysis_template(
-                job,
-                deploy,
-                rollback,
-                Some(measurements),
-            ));
+        } => {
+            if !rollback.is_empty() {
+                let measurements = analysis::measurements_within(*preview_duration);
+                documents.push(analysis::analysis_template(
+                    job,
+                    deploy,
+                    rollback,
+                    Some(measurements),
+                ));
+            }
+            if let Some(smoke_test) = smoke_test {
+                documents.push(smoke_test::smoke_test_template(job, deploy, smoke_test));
+            }
         }
         _ => {}
     }

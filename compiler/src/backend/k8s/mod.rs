@@ -25,6 +25,7 @@ pub mod naming;
 mod pod;
 mod rollouts;
 mod script;
+mod smoke_test;
 mod templates;
 mod workflow;
 

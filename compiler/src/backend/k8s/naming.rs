@@ -240,6 +240,10 @@ pub fn analysis_template(deploy: &Deploy) -> String {
     format!("{}-rollback", deploy_name(deploy))
 }
 
+pub fn smoke_test_template(deploy: &Deploy) -> String {
+    format!("{}-smoke-test", deploy_name(deploy))
+}
+
 /// The template input that carries `jobs.JOB.outputs.NAME` into a job.
 pub fn output_parameter(job: &str, output: &str) -> String {
     crate::backend::names::env_name(&Context::JobOutput {

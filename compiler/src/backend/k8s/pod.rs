@@ -74,15 +74,7 @@ pub fn resources(asked: Option<&Resources>, cpu: &str, memory: &str) -> Yaml {
 
 /// The workflow's volumes: scratch space per pod, and one claim per cache.
 pub fn workflow_volumes(pipeline: &Pipeline) -> Yaml {
-    let mut volumes: Vec<Yaml> = ["workspace", "tmp", "home"]
-        .iter()
-        .map(|name| {
-            let mut volume = Yaml::map();
-            volume.insert("name", Yaml::str(*name));
-            volume.insert("emptyDir", Yaml::map());
-            volume
-        })
-        .collect();
+    let mut volumes = scratch_volumes();
     for name in cache_names(pipeline) {
         let mut claim = Yaml::map();
         claim.insert("claimName", Yaml::str(naming::cache_claim(pipeline, &name)));
@@ -92,6 +84,20 @@ pub fn workflow_volumes(pipeline: &Pipeline) -> Yaml {
         volumes.push(volume);
     }
     Yaml::Seq(volumes)
+}
+
+/// The scratch space of a pod whose container `mounts` describes: the
+/// workspace, `/tmp` and the home directory, empty when the pod starts.
+pub fn scratch_volumes() -> Vec<Yaml> {
+    ["workspace", "tmp", "home"]
+        .iter()
+        .map(|name| {
+            let mut volume = Yaml::map();
+            volume.insert("name", Yaml::str(*name));
+            volume.insert("emptyDir", Yaml::map());
+            volume
+        })
+        .collect()
 }
 
 /// The names of the pipeline's caches, each once.

@@ -9,9 +9,10 @@
 //! and switches the active Service to it when promoted: by itself after
 //! `preview_duration` with `auto_promote`, otherwise by the deploy step,
 //! which runs after the environment's approval. A blue-green deploy's
-//! rollback conditions are its `prePromotionAnalysis`: measured on the
-//! preview Service for the preview time, and the switch happens only if
-//! none is crossed.
+//! rollback conditions and its smoke test are its `prePromotionAnalysis`:
+//! measured on (and run against) the preview Service for the preview time,
+//! and the switch happens only if no condition is crossed and the smoke
+//! test passed.
 
 use crate::backend::k8s::manifests::{object, pod_template, replicas, selector, whole};
 use crate::backend::k8s::naming;
@@ -51,7 +52,13 @@ fn strategy(job: &Job, deploy: &Deploy) -> Yaml {
             if !rollback.is_empty() {
                 canary.insert(
                     "analysis",
-                    analysis_reference(job, deploy, naming::canary_service(deploy), Some(1)),
+                    analysis_reference(
+                        job,
+                        deploy,
+                        &[naming::analysis_template(deploy)],
+                        naming::canary_service(deploy),
+                        Some(1),
+                    ),
                 );
             }
             strategy.insert("canary", canary);
@@ -61,6 +68,7 @@ fn strategy(job: &Job, deploy: &Deploy) -> Yaml {
             auto_promote,
             scale_down_delay,
             rollback,
+            smoke_test,
         } => {
             let mut blue_green = Yaml::map();
             blue_green.insert("activeService", Yaml::str(naming::deploy_name(deploy)));
@@ -72,10 +80,23 @@ fn strategy(job: &Job, deploy: &Deploy) -> Yaml {
             if let Some(delay) = scale_down_delay {
                 blue_green.insert("scaleDownDelaySeconds", Yaml::Int(seconds(*delay)));
             }
+            let mut templates = Vec::new();
             if !rollback.is_empty() {
+                templates.push(naming::analysis_template(deploy));
+            }
+            if smoke_test.is_some() {
+                templates.push(naming::smoke_test_template(deploy));
+            }
+            if !templates.is_empty() {
                 blue_green.insert(
                     "prePromotionAnalysis",
-                    analysis_reference(job, deploy, naming::preview_service(deploy), None),
+                    analysis_reference(
+                        job,
+                        deploy,
+                        &templates,
+                        naming::preview_service(deploy),
+                        None,
+                    ),
                 );
             }
             strategy.insert("blueGreen", blue_green);
@@ -85,7 +106,8 @@ fn strategy(job: &Job, deploy: &Deploy) -> Yaml {
     strategy
 }
 
-fn seconds(milliseconds: u64) -> i64 {
+/// Milliseconds as whole seconds, rounded up.
+pub fn seconds(milliseconds: u64) -> i64 {
     i64::try_from(milliseconds.div_ceil(1000)).unwrap_or(i64::MAX)
 }
 
@@ -112,17 +134,25 @@ pub fn canary_steps(weights: &[f64], pause: Option<u64>) -> Vec<Yaml> {
     steps
 }
 
-/// The deploy's `AnalysisTemplate`, measuring the requests `service`
-/// receives: the canary's from its first step to the end, or a blue-green
-/// preview's before the switch.
+/// The deploy's `AnalysisTemplate`s, run on `service`: the canary's from
+/// its first step to the end, or a blue-green preview's before the switch.
+/// Argo Rollouts runs the templates as one analysis, which fails when any
+/// of their metrics fails.
 fn analysis_reference(
     job: &Job,
     deploy: &Deploy,
+    templates: &[String],
     service: String,
     starting_step: Option<i64>,
 ) -> Yaml {
-    let mut template = Yaml::map();
-    template.insert("templateName", Yaml::str(naming::analysis_template(deploy)));
+    let templates = templates
+        .iter()
+        .map(|name| {
+            let mut template = Yaml::map();
+            template.insert("templateName", Yaml::str(name.clone()));
+            template
+        })
+        .collect();
     let argument = |name: &str, value: String| {
         let mut entry = Yaml::map();
         entry.insert("name", Yaml::str(name.to_owned()));
@@ -130,7 +160,7 @@ fn analysis_reference(
         entry
     };
     let mut analysis = Yaml::map();
-    analysis.insert("templates", Yaml::Seq(vec![template]));
+    analysis.insert("templates", Yaml::Seq(templates));
     analysis.insert_some("startingStep", starting_step.map(Yaml::Int));
     analysis.insert(
         "args",

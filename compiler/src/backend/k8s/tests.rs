@@ -29,7 +29,13 @@ pipeline deploy {
       image    = "ghcr.io/acme/web:${inputs.tag}"
       port     = 3000
       health   = tcp()
-      strategy = blue_green { preview_duration = 1m }
+      strategy = blue_green {
+        preview_duration = 1m
+        smoke_test       = {
+          image = "ghcr.io/acme/web-tests:${git.sha}"
+          run   = "curl -fsS \"$PREVIEW_URL/health\" | grep -v '{{error}}'"
+        }
+      }
     }
   }
   job production {
@@ -212,6 +218,94 @@ fn blue_green_has_active_and_preview_services_and_waits_for_promotion() {
             blue_green["activeService"].as_str().unwrap_or_default(),
             blue_green["previewService"].as_str().unwrap_or_default()
         ]
+    );
+}
+
+#[test]
+fn a_blue_green_smoke_test_is_a_job_of_the_pre_promotion_analysis_that_no_service_selects() {
+    let files = build(DEPLOYS, &[Target::K8s]);
+    let documents = documents(&files, "k8s/preview/web.yaml");
+    let analysis = &workload(&documents)["spec"]["strategy"]["blueGreen"]["prePromotionAnalysis"];
+    assert_eq!(
+        analysis["templates"][0]["templateName"].as_str(),
+        Some("web-smoke-test")
+    );
+    assert_eq!(analysis["args"][0]["value"].as_str(), Some("web-preview"));
+    let template = of_kind(&documents, "AnalysisTemplate")[0];
+    assert_eq!(
+        template["metadata"]["name"].as_str(),
+        Some("web-smoke-test")
+    );
+    let metric = &template["spec"]["metrics"][0];
+    // Measured once: no interval, no count.
+    assert!(metric["interval"].is_badvalue() && metric["count"].is_badvalue());
+    let job = &metric["provider"]["job"]["spec"];
+    assert_eq!(job["backoffLimit"].as_i64(), Some(0));
+    assert_eq!(job["activeDeadlineSeconds"].as_i64(), Some(300));
+    let pod = &job["template"];
+    assert_eq!(pod["spec"]["restartPolicy"].as_str(), Some("Never"));
+    let selector = &workload(&documents)["spec"]["selector"]["matchLabels"];
+    for (key, _) in selector.as_hash().into_iter().flatten() {
+        let key = key.as_str().unwrap_or_default();
+        assert!(
+            pod["metadata"]["labels"][key].is_badvalue(),
+            "the Services would select the smoke test's pod by `{key}`"
+        );
+    }
+    let container = &pod["spec"]["containers"][0];
+    assert_eq!(
+        container["image"].as_str(),
+        Some("ghcr.io/acme/web-tests:${GIT_SHA}")
+    );
+    assert_eq!(
+        container["env"][0]["value"].as_str(),
+        Some("http://{{args.service}}.{{args.namespace}}.svc.cluster.local:3000")
+    );
+    // The script is an argument's value, which Argo does not read for
+    // `{{…}}`: its own braces survive.
+    assert_eq!(
+        container["command"][3].as_str(),
+        Some("{{args.smoke-test-script}}")
+    );
+    let script = template["spec"]["args"]
+        .as_vec()
+        .into_iter()
+        .flatten()
+        .find(|arg| arg["name"].as_str() == Some("smoke-test-script"))
+        .and_then(|arg| arg["value"].as_str());
+    assert_eq!(
+        script,
+        Some("curl -fsS \"$PREVIEW_URL/health\" | grep -v '{{error}}'")
+    );
+    assert_eq!(
+        container["securityContext"]["readOnlyRootFilesystem"].as_bool(),
+        Some(true)
+    );
+    assert_eq!(
+        pod["spec"]["automountServiceAccountToken"].as_bool(),
+        Some(false)
+    );
+}
+
+#[test]
+fn deploy_steps_fail_when_an_analysis_is_inconclusive_instead_of_promoting() {
+    let files = build(DEPLOYS, &[Target::Github]);
+    let workflow = files
+        .iter()
+        .find(|file| file.path.starts_with(".github/"))
+        .map(|file| file.contents.clone())
+        .unwrap_or_default();
+    let inconclusive = workflow
+        .find("*InconclusiveAnalysisRun*) ")
+        .unwrap_or_else(|| panic!("no inconclusive case:\n{workflow}"));
+    let promote = workflow.find("Paused*) ").unwrap_or(0);
+    assert!(inconclusive < promote, "the promotion is tried first");
+    assert!(
+        workflow[inconclusive..]
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("exit 1")
     );
 }
 
