@@ -172,7 +172,7 @@ fn collect_job(job: &Job, uses: &mut Vec<(Construct, Origin)>) {
     if job.retry.is_some_and(|retries| retries > 0) {
         uses.push((Construct::JobRetry, job.origin));
     }
-    if let Some(runner) = &job.runner {
+    if let Some(runner) = job.runner.as_deref() {
         uses.push((Construct::Runner, runner.origin));
     }
     if let Some(concurrency) = &job.concurrency {
@@ -354,8 +354,9 @@ fn collect_kubernetes(pipeline: &Pipeline, job: &Job, uses: &mut Vec<(Construct,
     }
     let pod_settings = job
         .image
-        .iter()
-        .chain(&job.runner)
+        .as_deref()
+        .into_iter()
+        .chain(job.runner.as_deref())
         .chain(job.services.iter().map(|service| &service.image))
         .chain(job.concurrency.iter().map(|concurrency| &concurrency.group));
     for expression in pod_settings {

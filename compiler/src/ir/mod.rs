@@ -277,9 +277,10 @@ pub struct Job {
     pub condition: Option<Expr>,
     pub matrix: Option<Matrix>,
     /// The container the steps run in.
-    pub image: Option<Expr>,
+    /// Boxed, as most jobs leave both to the target's defaults.
+    pub image: Option<Box<Expr>>,
     /// The machine label; `None` is each target's default Linux runner.
-    pub runner: Option<Expr>,
+    pub runner: Option<Box<Expr>>,
     pub env: Vec<EnvVar>,
     pub services: Vec<Service>,
     pub caches: Vec<Cache>,
@@ -385,8 +386,8 @@ impl Job {
     pub fn expressions(&self) -> Vec<&Expr> {
         let mut found: Vec<&Expr> = Vec::new();
         found.extend(&self.condition);
-        found.extend(&self.image);
-        found.extend(&self.runner);
+        found.extend(self.image.as_deref());
+        found.extend(self.runner.as_deref());
         found.extend(self.env.iter().map(|var| &var.value));
         for service in &self.services {
             found.push(&service.image);

@@ -265,8 +265,8 @@ impl<'p> Lowerer<'p> {
                     _ => Some(value),
                 };
             }
-            "image" => job.image = Some(value),
-            "runner" => job.runner = Some(value),
+            "image" => job.image = Some(Box::new(value)),
+            "runner" => job.runner = Some(Box::new(value)),
             "timeout" => job.timeout = self.constant_duration(&value, "`timeout`"),
             "retry" => {
                 job.retry = self

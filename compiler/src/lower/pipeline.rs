@@ -50,7 +50,13 @@ impl<'p> Lowerer<'p> {
             secrets: Vec::new(),
             permissions: Vec::new(),
             concurrency: None,
-            jobs: Vec::new(),
+            // A job is the largest value of the IR, and a pipeline may
+            // have thousands: no slack, and no copies, from doubling.
+            jobs: Vec::with_capacity(
+                body.iter()
+                    .filter(|item| matches!(item, Item::Block(block) if block.keyword.name == "job"))
+                    .count(),
+            ),
             notifications: Vec::new(),
             escapes: ir::Escapes::default(),
             job_index: ir::JobIndex::default(),

@@ -9,7 +9,7 @@ use crate::ir::{Concurrency, Job, Notification, Pipeline, Status};
 
 pub fn job(pipeline: &Pipeline, job: &Job, inputs: &Inputs<'_>, notes: &mut Vec<String>) -> Yaml {
     let mut out = Yaml::map();
-    let runner = job.runner.as_ref().map_or_else(
+    let runner = job.runner.as_deref().map_or_else(
         || DEFAULT_RUNNER.to_owned(),
         |runner| expr::text(runner, inputs),
     );
@@ -67,7 +67,7 @@ pub fn job(pipeline: &Pipeline, job: &Job, inputs: &Inputs<'_>, notes: &mut Vec<
     if job.allow_failure {
         out.insert("continue-on-error", Yaml::Bool(true));
     }
-    if let Some(image) = &job.image {
+    if let Some(image) = job.image.as_deref() {
         let mut container = Yaml::map();
         container.insert("image", Yaml::str(expr::text(image, inputs)));
         out.insert("container", container);

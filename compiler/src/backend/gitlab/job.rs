@@ -32,7 +32,7 @@ pub fn job(
     let job = &pipeline.jobs[index];
     let mut out = Yaml::map();
     out.insert("stage", Yaml::str(stages.stage_of(index).to_owned()));
-    match &job.image {
+    match job.image.as_deref() {
         Some(image) => out.insert("image", Yaml::str(values::yaml_text(image, dialect))),
         None if !job.deploys.is_empty() => {
             let mut image = Yaml::map();
@@ -45,7 +45,7 @@ pub fn job(
     if !job.services.is_empty() {
         out.insert("services", services(job, dialect));
     }
-    if let Some(runner) = &job.runner {
+    if let Some(runner) = job.runner.as_deref() {
         out.insert(
             "tags",
             Yaml::Seq(vec![Yaml::str(values::yaml_text(runner, dialect))]),

@@ -286,7 +286,7 @@ fn script_template(
 
 /// The node selector, deadline and other pod settings of a job's pods.
 fn pod_settings(job: &Job, values: &Values<'_>, template: &mut Yaml) {
-    if let Some(runner) = &job.runner {
+    if let Some(runner) = job.runner.as_deref() {
         let mut selector = Yaml::map();
         selector.insert("pipec.dev/runner", Yaml::str(values.argo(runner)));
         template.insert("nodeSelector", selector);
