@@ -53,7 +53,11 @@ pub fn check_for(
     loader: &dyn resolve::ModuleLoader,
     targets: &[backend::Target],
 ) -> CheckResult {
-    check_program(sources, loader, targets).0
+    let (result, program) = check_program(sources, loader, targets);
+    // Nothing after the checks reads the trees: a large program's are freed
+    // beside the backends rather than before them.
+    parallel::drop_in_background(parallel::worth_a_thread(sources), program);
+    result
 }
 
 /// As [`check_for`], also returning the parsed modules: the language

@@ -59,6 +59,19 @@ pub fn both<A: Send, B>(
     })
 }
 
+/// Drops `value` on a thread of its own when `parallel`, so that freeing a
+/// large structure costs the caller nothing; the process may end first,
+/// which frees it all the same.
+pub fn drop_in_background<T: Send + 'static>(parallel: bool, value: T) {
+    if parallel {
+        // When no thread can be had, the closure, and the value in it, is
+        // dropped here instead.
+        let _detached = std::thread::Builder::new().spawn(move || drop(value));
+    } else {
+        drop(value);
+    }
+}
+
 /// `work` on each half of `items`, the halves at once when `parallel`:
 /// the results in the order of the halves (one result when not).
 pub fn map_halves<T: Sync, R: Send>(
@@ -77,6 +90,24 @@ pub fn map_halves<T: Sync, R: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_dropped_in_the_background_is_dropped() {
+        for parallel in [false, true] {
+            let (sender, receiver) = std::sync::mpsc::channel();
+            struct Signal(std::sync::mpsc::Sender<()>);
+            impl Drop for Signal {
+                fn drop(&mut self) {
+                    let _ = self.0.send(());
+                }
+            }
+            drop_in_background(parallel, Signal(sender));
+            assert_eq!(
+                receiver.recv_timeout(std::time::Duration::from_secs(10)),
+                Ok(())
+            );
+        }
+    }
 
     #[test]
     fn both_sides_run_and_come_back_in_order() {

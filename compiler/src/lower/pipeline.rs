@@ -54,7 +54,9 @@ impl<'p> Lowerer<'p> {
             // have thousands: no slack, and no copies, from doubling.
             jobs: Vec::with_capacity(
                 body.iter()
-                    .filter(|item| matches!(item, Item::Block(block) if block.keyword.name == "job"))
+                    .filter(
+                        |item| matches!(item, Item::Block(block) if block.keyword.name == "job"),
+                    )
                     .count(),
             ),
             notifications: Vec::new(),
