@@ -1,5 +1,5 @@
-//! Phase 2j: the `image` of jobs (and job templates), services and deploys
-//! is a valid image reference (E0331), and a deploy image names one version
+//! Phase 2j: the `image` of jobs (and job templates), services, deploys and
+//! a blue-green deploy's smoke test is a valid image reference (E0331), and a deploy image names one version
 //! (W0120): a rollback goes back to the previous tag, so `latest`, or no
 //! tag at all, leaves nothing to go back to.
 
@@ -12,7 +12,7 @@ use crate::check::literal_text::{self, Literal};
 use crate::check::walk;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::SourceId;
-use crate::syntax::ast::{ExprKind, Item};
+use crate::syntax::ast::{Expr, ExprKind, Item};
 
 use reference::Pin;
 
@@ -21,27 +21,65 @@ pub fn check_images(items: &[Item], source: SourceId, diagnostics: &mut Vec<Diag
         if !matches!(body.keyword, "job" | "service" | "deploy") {
             return;
         }
-        let Some(attribute) = body.attribute("image") else {
-            return;
-        };
-        let ExprKind::String(string) = &attribute.value.kind else {
-            return;
-        };
-        let literal = Literal::new(string, attribute.value.span, source);
-        match reference::parse(&literal.atoms) {
-            Err(problem) => {
-                diagnostics.push(literal.report(
-                    Code::InvalidImageReference,
-                    "image reference",
-                    problem,
-                ));
-            }
-            Ok(pin @ (Pin::Latest | Pin::Untagged)) if body.keyword == "deploy" => {
-                diagnostics.push(unpinned(&literal, pin));
-            }
-            Ok(_) => {}
+        if body.keyword == "deploy"
+            && let Some(image) = body
+                .attribute("strategy")
+                .and_then(|strategy| smoke_test_image(&strategy.value))
+        {
+            check_image(image, false, source, diagnostics);
+        }
+        if let Some(attribute) = body.attribute("image") {
+            check_image(
+                &attribute.value,
+                body.keyword == "deploy",
+                source,
+                diagnostics,
+            );
         }
     });
+}
+
+/// The `image` of a blue-green deploy's `smoke_test = { … }`: an image
+/// like any other, though not the deploy's own, so any tag will do.
+fn smoke_test_image(strategy: &Expr) -> Option<&Expr> {
+    let ExprKind::Constructor { fields, .. } = &strategy.kind else {
+        return None;
+    };
+    let smoke_test = fields.iter().find(|field| field.key.name == "smoke_test")?;
+    let ExprKind::Record(fields) = &smoke_test.value.kind else {
+        return None;
+    };
+    fields
+        .iter()
+        .find(|field| field.key.name == "image")
+        .map(|field| &field.value)
+}
+
+/// E0331 for an invalid reference; W0120 as well for a deploy's own image
+/// without a version of its own.
+fn check_image(
+    image: &Expr,
+    is_deployed: bool,
+    source: SourceId,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let ExprKind::String(string) = &image.kind else {
+        return;
+    };
+    let literal = Literal::new(string, image.span, source);
+    match reference::parse(&literal.atoms) {
+        Err(problem) => {
+            diagnostics.push(literal.report(
+                Code::InvalidImageReference,
+                "image reference",
+                problem,
+            ));
+        }
+        Ok(pin @ (Pin::Latest | Pin::Untagged)) if is_deployed => {
+            diagnostics.push(unpinned(&literal, pin));
+        }
+        Ok(_) => {}
+    }
 }
 
 fn unpinned(literal: &Literal, pin: Pin) -> Diagnostic {
