@@ -21,7 +21,7 @@ use crate::span::Span;
 pub const MAX_NAME: usize = 63;
 
 pub fn check_deploys(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
-    let mut written: Vec<Written<'_>> = Vec::new();
+    let mut written = Written::default();
     for pipeline in &project.pipelines {
         for job in &pipeline.jobs {
             for deploy in &job.deploys {
@@ -29,22 +29,26 @@ pub fn check_deploys(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
                 check_names(deploy, diagnostics);
                 check_strategy(deploy, diagnostics);
                 check_environment(job, deploy, diagnostics);
-                check_collisions(pipeline, job, deploy, &written, diagnostics);
-                written.push(Written {
-                    pipeline,
-                    job,
-                    deploy,
-                });
+                check_collisions(pipeline, job, deploy, &mut written, diagnostics);
             }
         }
     }
 }
 
-/// A deploy already seen, to compare later ones with.
+/// The deploys already seen, found by the file they write and by the
+/// object they define, so that each deploy is compared only with those
+/// that share one of the two.
+#[derive(Default)]
 struct Written<'a> {
+    deploys: Vec<Seen<'a>>,
+    by_file: foldhash::HashMap<String, Vec<usize>>,
+    by_object: foldhash::HashMap<(String, String), Vec<usize>>,
+}
+
+struct Seen<'a> {
     pipeline: &'a Pipeline,
-    job: &'a Job,
     deploy: &'a Deploy,
+    path: String,
 }
 
 /// A label on the `deploy` keyword that starts the block (the block itself
@@ -290,23 +294,40 @@ fn check_environment(job: &Job, deploy: &Deploy, diagnostics: &mut Vec<Diagnosti
     );
 }
 
-fn check_collisions(
-    pipeline: &Pipeline,
-    job: &Job,
-    deploy: &Deploy,
-    written: &[Written<'_>],
+fn check_collisions<'a>(
+    pipeline: &'a Pipeline,
+    job: &'a Job,
+    deploy: &'a Deploy,
+    written: &mut Written<'a>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let path = manifest_path(job, deploy);
-    let namespace = namespace_of(job, deploy);
-    let name = naming::deploy_name(deploy);
-    for earlier in written {
-        let same_file = manifest_path(earlier.job, earlier.deploy) == path;
-        let same_object = namespace_of(earlier.job, earlier.deploy) == namespace
-            && naming::deploy_name(earlier.deploy) == name;
-        if !same_file && !same_object {
-            continue;
-        }
+    let object = (namespace_of(job, deploy), naming::deploy_name(deploy));
+    let mut earlier: Vec<usize> = written
+        .by_file
+        .get(&path)
+        .into_iter()
+        .chain(written.by_object.get(&object))
+        .flatten()
+        .copied()
+        .collect();
+    earlier.sort_unstable();
+    earlier.dedup();
+    let index = written.deploys.len();
+    written.by_file.entry(path.clone()).or_default().push(index);
+    written
+        .by_object
+        .entry(object.clone())
+        .or_default()
+        .push(index);
+    written.deploys.push(Seen {
+        pipeline,
+        deploy,
+        path: path.clone(),
+    });
+    let (namespace, name) = object;
+    for earlier in earlier.into_iter().map(|index| &written.deploys[index]) {
+        let same_file = earlier.path == path;
         if same_file && same_manifest(earlier.pipeline, earlier.deploy, pipeline, deploy) {
             // The same manifest, written once: two jobs deploy it.
             continue;
@@ -334,7 +355,7 @@ fn check_collisions(
             )
             .with_secondary(label(
                 earlier.deploy.origin,
-                format!("`{}` defines it too", manifest_path(earlier.job, earlier.deploy)),
+                format!("`{}` defines it too", earlier.path),
             ))
             .with_help("give one of them another service name, environment or namespace, or make the two deploys the same"),
         );

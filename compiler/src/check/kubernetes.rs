@@ -193,13 +193,31 @@ pub fn check_kubernetes(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // For each path, the first file written there and the first that is
+    // not a deploy's: deploys sharing a file are judged by `check::deploys`,
+    // so a deploy collides only with the first other file of its path.
+    let mut first_at: foldhash::HashMap<&str, (usize, Option<usize>)> =
+        foldhash::HashMap::default();
     for (index, (path, origin, what)) in files.iter().enumerate() {
-        // Deploys sharing a file are judged by `check::deploys`.
-        let Some((_, earlier_origin, earlier)) =
-            files[..index].iter().find(|(other, _, other_what)| {
-                other == path && !(other_what.starts_with("deploy") && what.starts_with("deploy"))
-            })
-        else {
+        let is_deploy = what.starts_with("deploy");
+        let earlier = match first_at.get_mut(path.as_str()) {
+            None => {
+                first_at.insert(path, (index, (!is_deploy).then_some(index)));
+                continue;
+            }
+            Some((first, first_not_deploy)) => {
+                let earlier = if is_deploy {
+                    *first_not_deploy
+                } else {
+                    Some(*first)
+                };
+                if !is_deploy && first_not_deploy.is_none() {
+                    *first_not_deploy = Some(index);
+                }
+                earlier
+            }
+        };
+        let Some((_, earlier_origin, earlier)) = earlier.map(|earlier| &files[earlier]) else {
             continue;
         };
         diagnostics.push(
