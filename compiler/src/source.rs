@@ -13,12 +13,18 @@ pub struct SourceFile {
     /// The path as the user gave it (or `std/…` for the standard library).
     pub name: String,
     pub text: String,
-    pub line_index: LineIndex,
+    /// Built when a diagnostic or an editor first asks: a build without
+    /// problems never needs it, and it is a pass over every byte.
+    line_index: std::sync::OnceLock<LineIndex>,
 }
 
 impl SourceFile {
+    pub fn line_index(&self) -> &LineIndex {
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     pub fn line_column(&self, offset: u32) -> LineColumn {
-        self.line_index.line_column(&self.text, offset)
+        self.line_index().line_column(&self.text, offset)
     }
 
     /// The text covered by `span`, or the empty string when the span does not fit.
@@ -41,13 +47,11 @@ impl Sources {
     /// Adds a text and returns its id; ids are assigned in insertion order.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> SourceId {
         let id = SourceId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        let text = text.into();
-        let line_index = LineIndex::new(&text);
         self.files.push(SourceFile {
             id,
             name: name.into(),
-            text,
-            line_index,
+            text: text.into(),
+            line_index: std::sync::OnceLock::new(),
         });
         id
     }

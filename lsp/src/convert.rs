@@ -110,7 +110,7 @@ impl<'a> Text<'a> {
 pub fn text_of(analysis: &Analysis, source: SourceId) -> Option<Text<'_>> {
     analysis.sources.get(source).map(|file| Text {
         text: &file.text,
-        lines: &file.line_index,
+        lines: file.line_index(),
     })
 }
 

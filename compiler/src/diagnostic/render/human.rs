@@ -60,10 +60,10 @@ fn touches_long_line(sources: &Sources, diagnostic: &Diagnostic) -> bool {
         .chain(&diagnostic.secondary)
         .any(|label| {
             sources.get(label.source).is_some_and(|file| {
-                let line = file.line_index.line_of(label.span.start);
-                let start = file.line_index.line_start(line) as usize;
-                let end = if line + 1 < file.line_index.line_count() {
-                    file.line_index.line_start(line + 1) as usize
+                let line = file.line_index().line_of(label.span.start);
+                let start = file.line_index().line_start(line) as usize;
+                let end = if line + 1 < file.line_index().line_count() {
+                    file.line_index().line_start(line + 1) as usize
                 } else {
                     file.text.len()
                 };
@@ -127,7 +127,7 @@ impl<'a> Files<'a> for SourceFiles<'a> {
     fn line_index(&'a self, id: u32, byte_index: usize) -> Result<usize, FilesError> {
         let file = self.file(id)?;
         let offset = u32::try_from(byte_index).map_err(|_| FilesError::FileMissing)?;
-        Ok(file.line_index.line_of(offset))
+        Ok(file.line_index().line_of(offset))
     }
 
     fn line_range(
@@ -136,16 +136,16 @@ impl<'a> Files<'a> for SourceFiles<'a> {
         line_index: usize,
     ) -> Result<std::ops::Range<usize>, FilesError> {
         let file = self.file(id)?;
-        let count = file.line_index.line_count();
+        let count = file.line_index().line_count();
         if line_index >= count {
             return Err(FilesError::LineTooLarge {
                 given: line_index,
                 max: count.saturating_sub(1),
             });
         }
-        let start = file.line_index.line_start(line_index) as usize;
+        let start = file.line_index().line_start(line_index) as usize;
         let end = if line_index + 1 < count {
-            file.line_index.line_start(line_index + 1) as usize
+            file.line_index().line_start(line_index + 1) as usize
         } else {
             file.text.len()
         };
