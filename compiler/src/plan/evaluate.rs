@@ -6,6 +6,8 @@
 //! branch matching `branches`), `pipec plan` with the exact values a user
 //! gives; both read the same rules.
 
+use std::borrow::Cow;
+
 use crate::glob;
 use crate::ir::{CompareOp, Context, Expr, ExprKind, StringTest};
 
@@ -54,29 +56,49 @@ pub struct Facts {
     pub inputs: Vec<(String, String)>,
 }
 
+/// What is known of a text value while a condition is evaluated: a view
+/// of the facts or of the condition's own literals, so that evaluating the
+/// conditions of thousands of jobs copies no text.
+enum Text<'a> {
+    Exactly(Cow<'a, str>),
+    Matching(&'a [String]),
+    Unknown,
+}
+
+impl<'a> Text<'a> {
+    fn of(known: &'a Known) -> Text<'a> {
+        match known {
+            Known::Exactly(text) => Text::Exactly(Cow::Borrowed(text)),
+            Known::Matching(globs) => Text::Matching(globs),
+            Known::Unknown => Text::Unknown,
+        }
+    }
+}
+
 impl Facts {
-    fn known(&self, context: &Context) -> Known {
+    fn known(&self, context: &Context) -> Text<'_> {
         let is_pull_request = self.event == "pull_request";
+        let not_set = || Text::Exactly(Cow::Borrowed(""));
         match context {
-            Context::Branch => self.branch.clone(),
-            Context::Tag => self.tag.clone(),
-            Context::Event => Known::Exactly(self.event.clone()),
+            Context::Branch => Text::of(&self.branch),
+            Context::Tag => Text::of(&self.tag),
+            Context::Event => Text::Exactly(Cow::Borrowed(&self.event)),
             Context::PrBase => {
                 if is_pull_request {
-                    self.base.clone()
+                    Text::of(&self.base)
                 } else {
-                    Known::Exactly(String::new())
+                    not_set()
                 }
             }
-            Context::PrHead | Context::PrTitle | Context::PrBody if !is_pull_request => {
-                Known::Exactly(String::new())
-            }
+            Context::PrHead | Context::PrTitle | Context::PrBody if !is_pull_request => not_set(),
             Context::Input(name) => self
                 .inputs
                 .iter()
                 .find(|(input, _)| input == name)
-                .map_or(Known::Unknown, |(_, value)| Known::Exactly(value.clone())),
-            _ => Known::Unknown,
+                .map_or(Text::Unknown, |(_, value)| {
+                    Text::Exactly(Cow::Borrowed(value))
+                }),
+            _ => Text::Unknown,
         }
     }
 }
@@ -114,22 +136,7 @@ pub fn evaluate(condition: &Expr, facts: &Facts) -> Truth {
             lhs,
             rhs,
         } => {
-            let equal = match (text_of(lhs, facts), text_of(rhs, facts)) {
-                (Known::Exactly(a), Known::Exactly(b)) => Truth::from(a == b),
-                (Known::Matching(globs), Known::Exactly(text))
-                | (Known::Exactly(text), Known::Matching(globs)) => {
-                    if globs.iter().any(|pattern| glob::matches(pattern, &text)) {
-                        if globs.len() == 1 && glob::is_literal(&globs[0]) {
-                            Truth::True
-                        } else {
-                            Truth::Unknown
-                        }
-                    } else {
-                        Truth::False
-                    }
-                }
-                _ => Truth::Unknown,
-            };
+            let equal = equals(lhs, rhs, facts);
             if *op == CompareOp::Eq {
                 equal
             } else {
@@ -137,7 +144,7 @@ pub fn evaluate(condition: &Expr, facts: &Facts) -> Truth {
             }
         }
         ExprKind::Compare { op, lhs, rhs } => match (text_of(lhs, facts), text_of(rhs, facts)) {
-            (Known::Exactly(a), Known::Exactly(b)) => match (a.parse::<i64>(), b.parse::<i64>()) {
+            (Text::Exactly(a), Text::Exactly(b)) => match (a.parse::<i64>(), b.parse::<i64>()) {
                 (Ok(a), Ok(b)) => Truth::from(match op {
                     CompareOp::Lt => a < b,
                     CompareOp::Gt => a > b,
@@ -149,22 +156,14 @@ pub fn evaluate(condition: &Expr, facts: &Facts) -> Truth {
             _ => Truth::Unknown,
         },
         ExprKind::Context(_) => match text_of(condition, facts) {
-            Known::Exactly(text) if text == "true" => Truth::True,
-            Known::Exactly(text) if text == "false" || text.is_empty() => Truth::False,
+            Text::Exactly(text) if text == "true" => Truth::True,
+            Text::Exactly(text) if text == "false" || text.is_empty() => Truth::False,
             _ => Truth::Unknown,
         },
         ExprKind::OneOf { value, candidates } => {
             let mut result = Truth::False;
             for candidate in candidates {
-                let comparison = Expr {
-                    kind: ExprKind::Compare {
-                        op: CompareOp::Eq,
-                        lhs: value.clone(),
-                        rhs: Box::new(candidate.clone()),
-                    },
-                    ..condition.clone()
-                };
-                match evaluate(&comparison, facts) {
+                match equals(value, candidate, facts) {
                     Truth::True => return Truth::True,
                     Truth::Unknown => result = Truth::Unknown,
                     Truth::False => {}
@@ -177,18 +176,18 @@ pub fn evaluate(condition: &Expr, facts: &Facts) -> Truth {
             value,
             pattern,
         } => {
-            let Known::Exactly(pattern) = text_of(pattern, facts) else {
+            let Text::Exactly(pattern) = text_of(pattern, facts) else {
                 return Truth::Unknown;
             };
             let holds = |text: &str| match test {
-                StringTest::StartsWith => text.starts_with(pattern.as_str()),
-                StringTest::EndsWith => text.ends_with(pattern.as_str()),
-                StringTest::Contains => text.contains(pattern.as_str()),
+                StringTest::StartsWith => text.starts_with(&*pattern),
+                StringTest::EndsWith => text.ends_with(&*pattern),
+                StringTest::Contains => text.contains(&*pattern),
                 StringTest::Matches => glob::matches(&pattern, text),
             };
             match text_of(value, facts) {
-                Known::Exactly(text) => Truth::from(holds(&text)),
-                Known::Matching(globs) if globs.iter().all(|pattern| glob::is_literal(pattern)) => {
+                Text::Exactly(text) => Truth::from(holds(&text)),
+                Text::Matching(globs) if globs.iter().all(|pattern| glob::is_literal(pattern)) => {
                     let results: Vec<bool> = globs.iter().map(|pattern| holds(pattern)).collect();
                     if results.iter().all(|result| *result) {
                         Truth::True
@@ -205,13 +204,33 @@ pub fn evaluate(condition: &Expr, facts: &Facts) -> Truth {
     }
 }
 
-fn text_of(expr: &Expr, facts: &Facts) -> Known {
+/// Whether two values are equal, as far as the facts tell.
+fn equals(lhs: &Expr, rhs: &Expr, facts: &Facts) -> Truth {
+    match (text_of(lhs, facts), text_of(rhs, facts)) {
+        (Text::Exactly(a), Text::Exactly(b)) => Truth::from(a == b),
+        (Text::Matching(globs), Text::Exactly(text))
+        | (Text::Exactly(text), Text::Matching(globs)) => {
+            if globs.iter().any(|pattern| glob::matches(pattern, &text)) {
+                if globs.len() == 1 && glob::is_literal(&globs[0]) {
+                    Truth::True
+                } else {
+                    Truth::Unknown
+                }
+            } else {
+                Truth::False
+            }
+        }
+        _ => Truth::Unknown,
+    }
+}
+
+fn text_of<'a>(expr: &'a Expr, facts: &'a Facts) -> Text<'a> {
     match &expr.kind {
-        ExprKind::String(text) => Known::Exactly(text.clone()),
-        ExprKind::Int(number) => Known::Exactly(number.to_string()),
-        ExprKind::Bool(flag) => Known::Exactly(flag.to_string()),
+        ExprKind::String(text) => Text::Exactly(Cow::Borrowed(text)),
+        ExprKind::Int(number) => Text::Exactly(Cow::Owned(number.to_string())),
+        ExprKind::Bool(flag) => Text::Exactly(Cow::Borrowed(if *flag { "true" } else { "false" })),
         ExprKind::Context(context) => facts.known(context),
-        _ => Known::Unknown,
+        _ => Text::Unknown,
     }
 }
 

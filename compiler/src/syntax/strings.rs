@@ -24,10 +24,7 @@ pub fn decode(triple: bool, raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
         let mut parts = Vec::with_capacity(raw.len());
         for part in raw {
             parts.push(match part {
-                RawPart::Text(text, span) => StringPart::Text {
-                    value: decode_escapes(text),
-                    span,
-                },
+                RawPart::Text(text, span) => decode_text(text, span),
                 RawPart::Interpolation(expr, span) => StringPart::Interpolation {
                     expr: Box::new(expr),
                     span,
@@ -35,6 +32,14 @@ pub fn decode(triple: bool, raw: Vec<RawPart<'_>>) -> Vec<StringPart> {
             });
         }
         parts
+    }
+}
+
+/// A piece of text of a one-line string.
+pub fn decode_text(text: &str, span: Span) -> StringPart {
+    StringPart::Text {
+        value: decode_escapes(text),
+        span,
     }
 }
 

@@ -72,15 +72,27 @@ fn is_plain_safe(text: &str) -> bool {
     // digits and `-_./`, which no indicator, comment or mapping value can
     // hide in and no date starts with; only the words YAML reads as
     // booleans, null or special floats are left to rule out.
-    if first.is_ascii_alphabetic()
-        && bytes
-            .iter()
-            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'/'))
-    {
-        return !is_reserved_word(text) && !looks_numeric(text);
+    if first.is_ascii_alphabetic() && bytes.iter().all(|&byte| IN_PLAIN_WORD[usize::from(byte)]) {
+        // Starting with a letter, only `inf` and `nan` look numeric, and
+        // no reserved word is longer than five bytes.
+        return text.len() > 5 || (!is_reserved_word(text) && !looks_numeric(text));
     }
     is_plain_safe_in_general(text, bytes, first)
 }
+
+/// The bytes of a plain word: ASCII letters, digits and `-_./`; a table,
+/// since every key and most values of a workflow are tested byte by byte.
+static IN_PLAIN_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let character = byte as u8;
+        table[byte] =
+            character.is_ascii_alphanumeric() || matches!(character, b'-' | b'_' | b'.' | b'/');
+        byte += 1;
+    }
+    table
+};
 
 /// [`is_plain_safe`] for any text.
 fn is_plain_safe_in_general(text: &str, bytes: &[u8], first: u8) -> bool {

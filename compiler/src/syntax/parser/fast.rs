@@ -475,6 +475,18 @@ impl<'src> Parser<'_, 'src> {
     fn string(&mut self, triple: bool) -> Parsed<StringLiteral> {
         let start = self.start();
         self.advance();
+        // Most strings are one piece of text: decoded straight into the
+        // tree, without collecting their pieces first.
+        if !triple && self.at(TokenKind::StrText) && self.at_offset(1, TokenKind::StrEnd) {
+            let text = self.text();
+            let span = self.advance().ok_or(GiveUp)?;
+            self.advance();
+            return Ok(StringLiteral {
+                parts: vec![strings::decode_text(text, span)],
+                triple,
+                span: self.span_from(start),
+            });
+        }
         let mut raw = Vec::new();
         loop {
             match self.peek() {
