@@ -17,15 +17,15 @@ pub fn env_name(context: &Context) -> String {
 
 /// `jobs.build.outputs.image-tag` → `JOBS_BUILD_OUTPUTS_IMAGE_TAG`.
 pub fn screaming(text: &str) -> String {
-    text.chars()
-        .map(|character| {
-            if character.is_ascii_alphanumeric() {
-                character.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    let mut name = String::with_capacity(text.len());
+    name.extend(text.chars().map(|character| {
+        if character.is_ascii_alphanumeric() {
+            character.to_ascii_uppercase()
+        } else {
+            '_'
+        }
+    }));
+    name
 }
 
 /// A valid DNS-1123 label from a `.pipe` name: lower case, `_` to `-`,

@@ -384,7 +384,9 @@ impl Job {
     /// The steps' expressions, conditions and the job's own, for analyses
     /// that need every runtime value a job reads.
     pub fn expressions(&self) -> Vec<&Expr> {
-        let mut found: Vec<&Expr> = Vec::new();
+        // Sized for the usual job (a script or action inputs per step, and
+        // its env), not grown by doubling for each of thousands of jobs.
+        let mut found: Vec<&Expr> = Vec::with_capacity(4 + self.env.len() + 2 * self.steps.len());
         found.extend(&self.condition);
         found.extend(self.image.as_deref());
         found.extend(self.runner.as_deref());

@@ -13,7 +13,7 @@ pub struct PinnedAction {
 
 impl PinnedAction {
     pub fn reference(&self) -> String {
-        format!("{}@{}", self.name, self.sha)
+        [self.name, "@", self.sha].concat()
     }
 
     /// The same repository at the same commit, another action in it

@@ -4,6 +4,8 @@
 //! branch or tag with a literal compare the full ref, which is exact (for a
 //! pull request `github.ref` is `refs/pull/N/merge`, never a branch ref).
 
+use std::borrow::Cow;
+
 use crate::glob;
 use crate::ir::{
     CompareOp, Context, Expr, ExprKind, Input, InputType, Literal, Status, StringTest, TextPart,
@@ -30,12 +32,12 @@ pub fn condition(expr: &Expr, inputs: &Inputs<'_>) -> String {
 /// A string value with `${{ … }}` around its runtime parts.
 pub fn text(expr: &Expr, inputs: &Inputs<'_>) -> String {
     match &expr.kind {
-        ExprKind::String(literal) => escape_literal_text(literal),
+        ExprKind::String(literal) => escape_expressions(literal).into_owned(),
         ExprKind::Text(parts) => {
             let mut out = String::new();
             for part in parts {
                 match part {
-                    TextPart::Literal(literal) => out.push_str(&escape_literal_text(literal)),
+                    TextPart::Literal(literal) => out.push_str(&escape_expressions(literal)),
                     TextPart::Expr(inner) => {
                         out.push_str("${{ ");
                         write(&mut out, inner, inputs, Precedence::Or);
@@ -56,9 +58,16 @@ pub fn text(expr: &Expr, inputs: &Inputs<'_>) -> String {
     }
 }
 
-/// Literal text may not contain `${{`, which GitHub would evaluate.
-fn escape_literal_text(literal: &str) -> String {
-    literal.replace("${{", "${{ '${{' }}")
+/// Literal text may not contain `${{`, which GitHub evaluates anywhere in a
+/// value (a `run:` too): it is kept through an expression that yields it.
+pub(super) fn escape_expressions(literal: &str) -> Cow<'_, str> {
+    // Most text has no `$` at all, found by a byte search; a substring
+    // search is set up anew for every call.
+    if literal.as_bytes().contains(&b'$') && literal.contains("${{") {
+        Cow::Owned(literal.replace("${{", "${{ '${{' }}"))
+    } else {
+        Cow::Borrowed(literal)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -5,7 +5,7 @@
 
 use crate::backend::github::actions::{self, PinnedAction};
 use crate::backend::github::escape_into;
-use crate::backend::github::expr::{self, Inputs};
+use crate::backend::github::expr::{self, Inputs, escape_expressions};
 use crate::backend::github::job::minutes;
 use crate::backend::names::{self, env_name};
 use crate::backend::yaml::Yaml;
@@ -288,7 +288,7 @@ fn step_yaml(job: &Job, step: &Step, inputs: &Inputs<'_>) -> Yaml {
 /// `env` sets, so that nothing is pasted into the shell text.
 fn routed_script(script: &Expr, env: &mut Vec<EnvVar>) -> String {
     match &script.kind {
-        ExprKind::String(text) => escape_expressions(text),
+        ExprKind::String(text) => escape_expressions(text).into_owned(),
         ExprKind::Text(parts) => {
             let mut text = String::new();
             for part in parts {
@@ -329,12 +329,6 @@ fn variable_for(value: &Expr, env: &mut Vec<EnvVar>) -> String {
         origin: value.origin,
     });
     name
-}
-
-/// GitHub evaluates `${{` anywhere in a `run:`; a script that contains it
-/// literally keeps it through an expression that yields the text.
-fn escape_expressions(text: &str) -> String {
-    text.replace("${{", "${{ '${{' }}")
 }
 
 /// GitHub cannot re-run a failed job by itself: a job's `retry = N` runs
