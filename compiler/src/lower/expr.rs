@@ -161,6 +161,10 @@ impl Lowerer<'_> {
         scope: &Scope,
         origin: Origin,
     ) -> Expr {
+        // Most strings are one piece of text.
+        if let [StringPart::Text { value, .. }] = literal.parts.as_slice() {
+            return Expr::new(ExprKind::String(value.clone()), Type::String, origin);
+        }
         let mut parts: Vec<TextPart> = Vec::new();
         let mut secret = false;
         for part in &literal.parts {
@@ -174,9 +178,11 @@ impl Lowerer<'_> {
             }
         }
         let ty = if secret { Type::Secret } else { Type::String };
-        match parts.as_slice() {
+        match parts.as_mut_slice() {
             [] => Expr::new(ExprKind::String(String::new()), ty, origin),
-            [TextPart::Literal(text)] => Expr::new(ExprKind::String(text.clone()), ty, origin),
+            [TextPart::Literal(text)] => {
+                Expr::new(ExprKind::String(std::mem::take(text)), ty, origin)
+            }
             _ => Expr::new(ExprKind::Text(parts), ty, origin),
         }
     }

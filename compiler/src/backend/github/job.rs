@@ -8,7 +8,9 @@ use crate::backend::yaml::Yaml;
 use crate::ir::{Concurrency, Job, Notification, Pipeline, Status};
 
 pub fn job(pipeline: &Pipeline, job: &Job, inputs: &Inputs<'_>, notes: &mut Vec<String>) -> Yaml {
-    let mut out = Yaml::map();
+    // Room for the usual keys (runs-on, needs, if, permissions, strategy,
+    // env, steps, …) without regrowing.
+    let mut out = Yaml::map_with_capacity(12);
     let runner = job.runner.as_deref().map_or_else(
         || DEFAULT_RUNNER.to_owned(),
         |runner| expr::text(runner, inputs),

@@ -3,6 +3,8 @@
 //! restores after the checkout, deploys after the last step, cache saves
 //! and artifact uploads at the end.
 
+use std::borrow::Cow;
+
 use crate::backend::github::actions::{self, PinnedAction};
 use crate::backend::github::escape_into;
 use crate::backend::github::expr::{self, Inputs, escape_expressions};
@@ -18,7 +20,8 @@ use crate::ir::{
 const KUBECTL_VERSION: &str = "v1.34.1";
 
 pub fn steps(pipeline: &Pipeline, job: &Job, inputs: &Inputs<'_>) -> Vec<Yaml> {
-    let mut out = Vec::new();
+    // The job's steps and the few it adds (downloads, caches, uploads).
+    let mut out = Vec::with_capacity(job.steps.len() + job.caches.len() + 2);
     if job.image.is_none() && !job.services.is_empty() {
         out.push(service_hosts(job));
     }
@@ -217,13 +220,14 @@ fn cache_step(cache: &Cache, inputs: &Inputs<'_>, restore_and_save: bool) -> Yam
 }
 
 fn step_yaml(job: &Job, step: &Step, inputs: &Inputs<'_>) -> Yaml {
-    let mut out = Yaml::map();
+    let mut out = Yaml::map_with_capacity(6);
     out.insert("name", Yaml::str(step.name.clone()));
     out.insert("id", Yaml::str(step.name.clone()));
     if let Some(condition) = &step.condition {
         out.insert("if", Yaml::str(expr::condition(condition, inputs)));
     }
-    let mut env = step.env.clone();
+    // Copied only if the script adds a variable to it.
+    let mut env = Cow::Borrowed(step.env.as_slice());
     match &step.action {
         StepAction::Run { script, shell } => {
             let mut text = routed_script(script, &mut env);
@@ -286,7 +290,7 @@ fn step_yaml(job: &Job, step: &Step, inputs: &Inputs<'_>) -> Yaml {
 
 /// The script with every runtime value replaced by a variable the step's
 /// `env` sets, so that nothing is pasted into the shell text.
-fn routed_script(script: &Expr, env: &mut Vec<EnvVar>) -> String {
+fn routed_script(script: &Expr, env: &mut Cow<'_, [EnvVar]>) -> String {
     match &script.kind {
         ExprKind::String(text) => escape_expressions(text).into_owned(),
         ExprKind::Text(parts) => {
@@ -309,7 +313,7 @@ fn routed_script(script: &Expr, env: &mut Vec<EnvVar>) -> String {
 }
 
 /// The variable that holds `value` in `env`, added if missing.
-fn variable_for(value: &Expr, env: &mut Vec<EnvVar>) -> String {
+fn variable_for(value: &Expr, env: &mut Cow<'_, [EnvVar]>) -> String {
     if let Some(existing) = env.iter().find(|var| var.value.kind == value.kind) {
         return existing.name.clone();
     }
@@ -323,7 +327,7 @@ fn variable_for(value: &Expr, env: &mut Vec<EnvVar>) -> String {
         name = format!("{base}_{counter}");
         counter += 1;
     }
-    env.push(EnvVar {
+    env.to_mut().push(EnvVar {
         name: name.clone(),
         value: value.clone(),
         origin: value.origin,

@@ -46,6 +46,12 @@ impl Yaml {
         Yaml::Map(Vec::new())
     }
 
+    /// An empty mapping with room for `entries`, for the mappings built
+    /// once per job or step of a large pipeline.
+    pub fn map_with_capacity(entries: usize) -> Yaml {
+        Yaml::Map(Vec::with_capacity(entries))
+    }
+
     /// Adds `key: value` to a mapping (no effect on other nodes).
     pub fn insert(&mut self, key: impl Into<Text>, value: Yaml) {
         if let Yaml::Map(entries) = self {
