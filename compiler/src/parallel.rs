@@ -72,21 +72,6 @@ pub fn drop_in_background<T: Send + 'static>(parallel: bool, value: T) {
     }
 }
 
-/// `work` on each half of `items`, the halves at once when `parallel`:
-/// the results in the order of the halves (one result when not).
-pub fn map_halves<T: Sync, R: Send>(
-    parallel: bool,
-    items: &[T],
-    work: impl Fn(&[T]) -> R + Sync,
-) -> Vec<R> {
-    if !parallel || items.len() < 2 {
-        return vec![work(items)];
-    }
-    let (first, second) = items.split_at(items.len() / 2);
-    let (first, second) = both(true, || work(first), || work(second));
-    vec![first, second]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,16 +98,6 @@ mod tests {
     fn both_sides_run_and_come_back_in_order() {
         for parallel in [false, true] {
             assert_eq!(both(parallel, || "first", || "second"), ("first", "second"));
-        }
-    }
-
-    #[test]
-    fn halves_cover_every_item_in_order() {
-        let items: Vec<usize> = (0..1_001).collect();
-        for parallel in [false, true] {
-            let halves = map_halves(parallel, &items, <[usize]>::to_vec);
-            assert_eq!(halves.len(), if parallel { 2 } else { 1 });
-            assert_eq!(halves.concat(), items);
         }
     }
 

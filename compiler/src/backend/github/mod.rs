@@ -136,32 +136,53 @@ fn write_jobs(
             .find(|(known, _)| known == name)
             .map(|(_, job)| job)
     };
-    // Each job is written on its own, so a large workflow's jobs are
-    // written in two halves at once and joined in order.
-    let write_some = |jobs: &[Job]| {
-        let mut fragment = document.fragment();
-        let mut notes = Vec::new();
-        for ir_job in jobs {
+    // `jobs_to_come`: how many jobs this text will hold in the end, the
+    // ones appended to it after these included.
+    let write_some = |fragment: &mut MappingDocument<'_>,
+                      jobs: &[Job],
+                      jobs_to_come: usize,
+                      notes: &mut Vec<String>| {
+        for (index, ir_job) in jobs.iter().enumerate() {
+            let start = fragment.len();
             match replacement(&ir_job.name) {
                 Some(job) => fragment.entry(1, &ir_job.name, job),
-                None => fragment.entry(
-                    1,
-                    &ir_job.name,
-                    &job::job(pipeline, ir_job, inputs, &mut notes),
-                ),
+                None => fragment.entry(1, &ir_job.name, &job::job(pipeline, ir_job, inputs, notes)),
+            }
+            if index == 0 {
+                // Sized by the first job rather than grown by doubling:
+                // every doubling copies the text into memory the kernel
+                // must clear first. An eighth more for longer names.
+                let first_job = fragment.len() - start;
+                fragment.reserve((first_job + first_job / 8) * jobs_to_come.saturating_sub(1));
             }
         }
-        (fragment, notes)
     };
-    let halves = crate::parallel::map_halves(
-        pipeline.jobs.len() >= JOBS_WORTH_A_THREAD,
-        &pipeline.jobs,
-        write_some,
+    // Each job is written on its own, so a large workflow's jobs are
+    // written in two halves at once: the first into the document on this
+    // thread, the second on a helper, appended after it.
+    let parallel = pipeline.jobs.len() >= JOBS_WORTH_A_THREAD;
+    let (first_half, second_half) = pipeline.jobs.split_at(if parallel {
+        pipeline.jobs.len() / 2
+    } else {
+        pipeline.jobs.len()
+    });
+    let mut second_fragment = document.fragment();
+    let (second_notes, ()) = crate::parallel::both(
+        parallel,
+        || {
+            let mut second_notes = Vec::new();
+            write_some(
+                &mut second_fragment,
+                second_half,
+                second_half.len(),
+                &mut second_notes,
+            );
+            second_notes
+        },
+        || write_some(document, first_half, pipeline.jobs.len(), notes),
     );
-    for (fragment, fragment_notes) in halves {
-        document.append(fragment);
-        notes.extend(fragment_notes);
-    }
+    document.append(second_fragment);
+    notes.extend(second_notes);
     for (name, notify_job) in &notifications {
         document.entry(1, name, replacement(name).unwrap_or(notify_job));
     }

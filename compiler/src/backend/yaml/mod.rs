@@ -171,6 +171,20 @@ impl<'a> MappingDocument<'a> {
         }
     }
 
+    /// The length of the text written so far.
+    pub fn len(&self) -> usize {
+        self.writer.out.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.writer.out.is_empty()
+    }
+
+    /// Makes room for `additional` more bytes of text.
+    pub fn reserve(&mut self, additional: usize) {
+        self.writer.out.reserve(additional);
+    }
+
     pub fn append(&mut self, fragment: MappingDocument<'_>) {
         self.writer.out.push_str(&fragment.writer.out);
     }
