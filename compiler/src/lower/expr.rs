@@ -572,6 +572,7 @@ pub(super) fn unknown_function(scope: &Scope, callee: &ast::Path, kind: &str) ->
             "http",
             "tcp",
             "exec",
+            "choose",
         ],
     };
     let mut diagnostic = Diagnostic::new(

@@ -70,7 +70,13 @@ pub fn script(job: &Job, dialect: &Dialect) -> Script {
     }
     for deploy in &job.deploys {
         let (_, placeholders) = names::image_template(&deploy.image);
-        let mut lines: Vec<String> = placeholders
+        let mut exported = placeholders.clone();
+        if let Some(variable) = names::choice_variable(deploy)
+            && !exported.iter().any(|(name, _)| *name == variable.0)
+        {
+            exported.push(variable);
+        }
+        let mut lines: Vec<String> = exported
             .iter()
             .filter(|(name, value)| {
                 // A job output already is a variable of that name.
