@@ -152,6 +152,8 @@ impl Lowerer<'_> {
             (_, Type::Error) => None,
             // A template checked on its own: the argument decides.
             (ExprKind::Parameter(_), _) => Some(Choices::Open),
+            // A constant (a template's argument): the deploy takes its
+            // alternative when compiling, as if it were written alone.
             (ExprKind::String(_), _) => Some(Choices::Open),
             (ExprKind::Context(Context::Input(_)), Type::Enum(variants)) => {
                 Some(Choices::Enumerated(variants.clone()))
@@ -312,4 +314,67 @@ fn not_an_enum_input(subject: &Expr) -> Diagnostic {
     )
     .with_note(why)
     .with_help("declare `input strategy: enum(\"blue_green\", \"canary\") = \"blue_green\"` in `on manual` and write `choose(inputs.strategy, { … })`")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{DeployStrategy, Strategy};
+    use crate::source::Sources;
+
+    const TEMPLATE: &str = r#"
+template service(strategy: enum("blue_green", "canary")) : job {
+  environment production {}
+  deploy api {
+    image    = "ghcr.io/acme/api:1.0"
+    port     = 8000
+    strategy = choose(strategy, {
+      blue_green = blue_green {}
+      canary     = canary { steps = [20%, 100%] }
+    })
+  }
+}
+pipeline ci {
+  on manual { input strategy: enum("blue_green", "canary") = "blue_green" }
+  job production = service(strategy = ARGUMENT)
+}
+"#;
+
+    fn deploy_strategy(argument: &str) -> DeployStrategy {
+        let text = TEMPLATE.replace("ARGUMENT", argument);
+        let mut sources = Sources::new();
+        sources.add("test.pipe", text);
+        let result = crate::check(&mut sources, &crate::resolve::NoFiles);
+        let errors: Vec<&str> = result
+            .diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.is_error())
+            .map(|diagnostic| diagnostic.message.as_str())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        result.project.pipelines[0].jobs[0].deploys[0]
+            .strategy
+            .clone()
+    }
+
+    #[test]
+    fn a_template_argument_that_is_an_input_chooses_per_run() {
+        let DeployStrategy::Chosen(choice) = deploy_strategy("inputs.strategy") else {
+            panic!("expected a choice");
+        };
+        assert_eq!(choice.input, "strategy");
+        let values: Vec<&str> = choice
+            .alternatives
+            .iter()
+            .map(|alternative| alternative.value.as_str())
+            .collect();
+        assert_eq!(values, ["blue_green", "canary"]);
+    }
+
+    #[test]
+    fn a_constant_template_argument_chooses_when_compiling() {
+        assert!(matches!(
+            deploy_strategy("\"canary\""),
+            DeployStrategy::Fixed(Strategy::Canary { .. })
+        ));
+    }
 }
