@@ -67,10 +67,19 @@ fn job_lines(job: &Job) -> Vec<String> {
         lines.push(line);
     }
     for deploy in &job.deploys {
-        let strategy = match deploy.strategy {
-            crate::ir::Strategy::Rolling { .. } => "rolling",
-            crate::ir::Strategy::BlueGreen { .. } => "blue-green",
-            crate::ir::Strategy::Canary { .. } => "canary",
+        let strategies: Vec<&str> = deploy
+            .strategy
+            .variants()
+            .iter()
+            .map(|variant| match variant.strategy {
+                crate::ir::Strategy::Rolling { .. } => "rolling",
+                crate::ir::Strategy::BlueGreen { .. } => "blue-green",
+                crate::ir::Strategy::Canary { .. } => "canary",
+            })
+            .collect();
+        let strategy = match deploy.strategy.choice() {
+            None => strategies.join(""),
+            Some(choice) => format!("{} by inputs.{}", strategies.join(" or "), choice.input),
         };
         lines.push(format!("deploy {} ({strategy})", deploy.service));
     }

@@ -1,11 +1,12 @@
 //! Deploying from a CI job, the same way on every CI target: apply the
 //! manifests of the Kubernetes backend and wait for the rollout. The
 //! environment variables the script reads are the deploy's image
-//! placeholders (`names::image_template`) and, with `kubeconfig`,
-//! `PIPE_KUBECONFIG`.
+//! placeholders (`names::image_template`), for a strategy chosen per run
+//! the input that chooses it (`names::deploy_environment`) and, with
+//! `kubeconfig`, `PIPE_KUBECONFIG`.
 
-use crate::backend::names;
-use crate::ir::{Deploy, Expr, Job, Strategy};
+use crate::backend::{names, shell};
+use crate::ir::{Context, Deploy, DeployVariant, Expr, Job, Strategy};
 
 /// The shell commands a CI job runs to deploy `deploy`: apply the
 /// manifest the Kubernetes backend wrote (with the image's runtime parts
@@ -27,13 +28,54 @@ pub fn deploy_script(
 /// The deploy itself, once `kubectl` reaches the cluster: apply the
 /// manifest and wait for the rollout. Targets whose CI service hands the
 /// kubeconfig over as a file set `KUBECONFIG` themselves and run only this.
+///
+/// A strategy chosen per run becomes a `case` on the input's variable, one
+/// branch per alternative with that alternative's manifest and wait: the
+/// value only selects a branch, so whatever a run is started with never
+/// becomes part of the script, and a value no branch names fails the job.
 pub fn deploy_commands(
     job: &Job,
     deploy: &Deploy,
     placeholders: &[(String, Expr)],
     timeout_seconds: u64,
 ) -> String {
-    let manifest = names::manifest_path(job, deploy);
+    let variants = deploy.strategy.variants();
+    let Some(choice) = deploy.strategy.choice() else {
+        return variants
+            .first()
+            .map(|variant| variant_commands(job, deploy, *variant, placeholders, timeout_seconds))
+            .unwrap_or_default();
+    };
+    let variable = names::env_name(&Context::Input(choice.input.clone()));
+    let mut script = format!("case \"${variable}\" in\n");
+    for variant in variants {
+        let value = variant.alternative.unwrap_or_default();
+        script.push_str(&format!("  {})\n", shell::quote(value)));
+        for line in variant_commands(job, deploy, variant, placeholders, timeout_seconds).lines() {
+            if !line.is_empty() {
+                script.push_str("    ");
+                script.push_str(line);
+            }
+            script.push('\n');
+        }
+        script.push_str("    ;;\n");
+    }
+    script.push_str(&format!(
+        "  *)\n    echo \"deploy {}: inputs.{} is \\\"${variable}\\\", which chooses no strategy\" >&2\n    exit 1\n    ;;\nesac\n",
+        deploy.service, choice.input
+    ));
+    script
+}
+
+/// Applies the manifest of one variant of a deploy and waits for it.
+fn variant_commands(
+    job: &Job,
+    deploy: &Deploy,
+    variant: DeployVariant<'_>,
+    placeholders: &[(String, Expr)],
+    timeout_seconds: u64,
+) -> String {
+    let manifest = names::manifest_path(job, deploy, variant.alternative);
     let namespace = names::namespace_of(job, deploy);
     let name = names::dns_label(&deploy.service);
     let mut script = String::new();
@@ -53,14 +95,14 @@ pub fn deploy_commands(
             variables.join(" ")
         ));
     }
-    match deploy.strategy {
+    match variant.strategy {
         Strategy::Rolling { .. } => {
             script.push_str(&format!(
                 "kubectl rollout status deployment/{name} --namespace {namespace} --timeout {timeout_seconds}s\n"
             ));
         }
         Strategy::Canary { .. } | Strategy::BlueGreen { .. } => {
-            let promote = match deploy.strategy {
+            let promote = match variant.strategy {
                 Strategy::BlueGreen {
                     auto_promote: false,
                     preview_duration,

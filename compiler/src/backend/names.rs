@@ -4,6 +4,7 @@
 //! Keeping them here is what makes the three targets agree.
 
 use crate::ir::{Context, Deploy, Expr, ExprKind, Job, SmokeTest, Strategy, TextPart};
+use crate::types::Type;
 
 /// The environment variable a runtime value is passed to scripts in:
 /// `git.sha` is `GIT_SHA`, `matrix.python` is `MATRIX_PYTHON`.
@@ -57,13 +58,17 @@ pub fn environment_of(job: &Job) -> String {
 }
 
 /// Where the Kubernetes backend writes a deploy's manifests, relative to
-/// the output directory; the CI deploy jobs apply this file.
-pub fn manifest_path(job: &Job, deploy: &Deploy) -> String {
-    format!(
-        "k8s/{}/{}.yaml",
-        environment_of(job),
-        dns_label(&deploy.service)
-    )
+/// the output directory; the CI deploy jobs apply this file. A strategy
+/// chosen per run has one file per alternative, `<service>.<value>.yaml`:
+/// a service name is a DNS label and holds no `.`, so these never meet
+/// another deploy's `<service>.yaml`.
+pub fn manifest_path(job: &Job, deploy: &Deploy, alternative: Option<&str>) -> String {
+    let environment = environment_of(job);
+    let service = dns_label(&deploy.service);
+    match alternative {
+        None => format!("k8s/{environment}/{service}.yaml"),
+        Some(value) => format!("k8s/{environment}/{service}.{}.yaml", dns_label(value)),
+    }
 }
 
 /// The namespace a deploy goes to: its own, or the environment's name.
@@ -94,16 +99,42 @@ pub fn deploy_placeholders(deploy: &Deploy) -> Vec<(String, Expr)> {
     for var in &deploy.env {
         manifest_text(&var.value, &mut values, &|_| String::new());
     }
-    if let Strategy::BlueGreen {
-        smoke_test: Some(SmokeTest {
-            image: Some(image), ..
-        }),
-        ..
-    } = &deploy.strategy
-    {
-        manifest_text(image, &mut values, &|_| String::new());
+    for variant in deploy.strategy.variants() {
+        if let Strategy::BlueGreen {
+            smoke_test: Some(SmokeTest {
+                image: Some(image), ..
+            }),
+            ..
+        } = variant.strategy
+        {
+            manifest_text(image, &mut values, &|_| String::new());
+        }
     }
     values
+}
+
+/// What a deploy step exports: the placeholders, and for a strategy chosen
+/// per run the input that chooses it, which the step's script reads to
+/// pick the manifest (never spliced into the script).
+pub fn deploy_environment(deploy: &Deploy) -> Vec<(String, Expr)> {
+    let mut values = deploy_placeholders(deploy);
+    if let Some((name, value)) = choice_variable(deploy)
+        && !values.iter().any(|(existing, _)| *existing == name)
+    {
+        values.push((name, value));
+    }
+    values
+}
+
+/// The variable a deploy step reads its chosen strategy from, with the
+/// input it holds.
+pub fn choice_variable(deploy: &Deploy) -> Option<(String, Expr)> {
+    let choice = deploy.strategy.choice()?;
+    let input = Context::Input(choice.input.clone());
+    Some((
+        env_name(&input),
+        Expr::new(ExprKind::Context(input), Type::String, choice.origin),
+    ))
 }
 
 /// A manifest value as text: literal parts as written, a secret part as

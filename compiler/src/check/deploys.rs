@@ -5,7 +5,9 @@
 //!
 //! - the probe, the Services and a canary's analysis have a port (E0405);
 //! - the derived object names are valid Kubernetes names (E0406);
-//! - no two deploys write one file or one object differently (E0407);
+//! - no two deploys write one file or one object differently (E0407), and
+//!   the alternatives of a strategy chosen per run can replace each other
+//!   (`strategy_choice.rs`, E0407);
 //! - the strategy can progress: a rolling update may add or remove a pod,
 //!   weights are whole percents (E0409);
 //! - a canary with rollback conditions pauses to measure them (W0133);
@@ -13,6 +15,7 @@
 
 use crate::backend::k8s::naming;
 use crate::backend::names::{environment_of, manifest_path, namespace_of};
+use crate::check::strategy_choice;
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::ir::{Amount, Deploy, Health, Job, Origin, Pipeline, Project, Strategy};
 use crate::span::Span;
@@ -27,7 +30,8 @@ pub fn check_deploys(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
             for deploy in &job.deploys {
                 check_ports(deploy, diagnostics);
                 check_names(deploy, diagnostics);
-                check_strategy(deploy, diagnostics);
+                check_strategies(deploy, diagnostics);
+                strategy_choice::check_choice(job, deploy, diagnostics);
                 check_environment(job, deploy, diagnostics);
                 check_collisions(pipeline, job, deploy, &mut written, diagnostics);
             }
@@ -48,7 +52,8 @@ struct Written<'a> {
 struct Seen<'a> {
     pipeline: &'a Pipeline,
     deploy: &'a Deploy,
-    path: String,
+    /// One file, or one per alternative of a strategy chosen per run.
+    paths: Vec<String>,
 }
 
 /// A label on the `deploy` keyword that starts the block (the block itself
@@ -85,13 +90,20 @@ fn check_ports(deploy: &Deploy, diagnostics: &mut Vec<Diagnostic>) {
             .with_help("add `port = 8000` to the deploy, or give the probe its own: `http(\"/health\", port = 8081)`"),
         );
     }
-    let needs_services = match &deploy.strategy {
-        Strategy::BlueGreen { .. } => Some("its active and preview Services forward to that port"),
-        Strategy::Canary { rollback, .. } if !rollback.is_empty() => {
-            Some("its rollback conditions measure the requests its canary Service receives")
-        }
-        _ => None,
-    };
+    let needs_services =
+        deploy
+            .strategy
+            .variants()
+            .iter()
+            .find_map(|variant| match variant.strategy {
+                Strategy::BlueGreen { .. } => {
+                    Some("its active and preview Services forward to that port")
+                }
+                Strategy::Canary { rollback, .. } if !rollback.is_empty() => {
+                    Some("its rollback conditions measure the requests its canary Service receives")
+                }
+                _ => None,
+            });
     if let Some(reason) = needs_services {
         diagnostics.push(
             Diagnostic::new(
@@ -186,18 +198,26 @@ fn check_names(deploy: &Deploy, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 fn has_smoke_test(deploy: &Deploy) -> bool {
-    matches!(
-        &deploy.strategy,
-        Strategy::BlueGreen {
-            smoke_test: Some(_),
-            ..
-        }
-    )
+    deploy.strategy.variants().iter().any(|variant| {
+        matches!(
+            variant.strategy,
+            Strategy::BlueGreen {
+                smoke_test: Some(_),
+                ..
+            }
+        )
+    })
 }
 
-fn check_strategy(deploy: &Deploy, diagnostics: &mut Vec<Diagnostic>) {
+fn check_strategies(deploy: &Deploy, diagnostics: &mut Vec<Diagnostic>) {
+    for variant in deploy.strategy.variants() {
+        check_strategy(deploy, variant.strategy, diagnostics);
+    }
+}
+
+fn check_strategy(deploy: &Deploy, strategy: &Strategy, diagnostics: &mut Vec<Diagnostic>) {
     let fraction = |percent: f64| percent.fract() != 0.0;
-    match &deploy.strategy {
+    match strategy {
         Strategy::Rolling {
             max_surge,
             max_unavailable,
@@ -283,7 +303,7 @@ fn check_environment(job: &Job, deploy: &Deploy, diagnostics: &mut Vec<Diagnosti
                 deploy.origin,
                 format!(
                     "goes to namespace `default`, from `{}`",
-                    manifest_path(job, deploy)
+                    manifest_path(job, deploy, deploy.strategy.variants()[0].alternative)
                 ),
             ),
         )
@@ -301,12 +321,16 @@ fn check_collisions<'a>(
     written: &mut Written<'a>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let path = manifest_path(job, deploy);
+    let paths: Vec<String> = deploy
+        .strategy
+        .variants()
+        .iter()
+        .map(|variant| manifest_path(job, deploy, variant.alternative))
+        .collect();
     let object = (namespace_of(job, deploy), naming::deploy_name(deploy));
-    let mut earlier: Vec<usize> = written
-        .by_file
-        .get(&path)
-        .into_iter()
+    let mut earlier: Vec<usize> = paths
+        .iter()
+        .filter_map(|path| written.by_file.get(path))
         .chain(written.by_object.get(&object))
         .flatten()
         .copied()
@@ -314,7 +338,13 @@ fn check_collisions<'a>(
     earlier.sort_unstable();
     earlier.dedup();
     let index = written.deploys.len();
-    written.by_file.entry(path.clone()).or_default().push(index);
+    for path in &paths {
+        let entry = written.by_file.entry(path.clone()).or_default();
+        // Alternatives of one deploy sharing a file are `strategy_choice`'s.
+        if entry.last() != Some(&index) {
+            entry.push(index);
+        }
+    }
     written
         .by_object
         .entry(object.clone())
@@ -323,11 +353,14 @@ fn check_collisions<'a>(
     written.deploys.push(Seen {
         pipeline,
         deploy,
-        path: path.clone(),
+        paths: paths.clone(),
     });
     let (namespace, name) = object;
     for earlier in earlier.into_iter().map(|index| &written.deploys[index]) {
-        let same_file = earlier.path == path;
+        let shared = paths.iter().find(|path| earlier.paths.contains(path));
+        let same_file = shared.is_some();
+        let path = shared.unwrap_or(&paths[0]);
+        let earlier_path = shared.unwrap_or(&earlier.paths[0]);
         if same_file && same_manifest(earlier.pipeline, earlier.deploy, pipeline, deploy) {
             // The same manifest, written once: two jobs deploy it.
             continue;
@@ -355,7 +388,7 @@ fn check_collisions<'a>(
             )
             .with_secondary(label(
                 earlier.deploy.origin,
-                format!("`{}` defines it too", earlier.path),
+                format!("`{earlier_path}` defines it too"),
             ))
             .with_help("give one of them another service name, environment or namespace, or make the two deploys the same"),
         );

@@ -185,11 +185,13 @@ pub fn check_kubernetes(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
             for deploy in &job.deploys {
                 let origin =
                     Origin::new(deploy.origin.source, keyword(deploy.origin.span, "deploy"));
-                files.push((
-                    manifest_path(job, deploy),
-                    origin,
-                    format!("deploy `{}`", deploy.service),
-                ));
+                for variant in deploy.strategy.variants() {
+                    files.push((
+                        manifest_path(job, deploy, variant.alternative),
+                        origin,
+                        format!("deploy `{}`", deploy.service),
+                    ));
+                }
             }
         }
     }

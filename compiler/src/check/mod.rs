@@ -25,6 +25,7 @@ mod references;
 pub mod schema;
 mod scripts;
 mod secrets;
+mod strategy_choice;
 mod structure;
 pub mod suggest;
 pub mod targets;

@@ -130,6 +130,10 @@ codes! {
     ArgumentTypeMismatch = "E0312", Error, "argument of the wrong type";
     /// A comparison with a value the other side can never have.
     ComparisonNeverTrue = "E0313", Error, "comparison can never be true";
+    /// A `choose` that has no strategy for some value of its input.
+    ChoiceNotExhaustive = "E0314", Error, "strategy choice does not cover every value";
+    /// A `choose` on a value that is not an `enum` manual input.
+    ChoiceNotByInput = "E0315", Error, "strategy chosen by a value that is not an enum input";
     /// A trigger filter pattern that is malformed or can match nothing.
     InvalidGlob = "E0330", Error, "invalid glob";
     /// An `image` that is not a valid image reference.

@@ -13,11 +13,13 @@
 mod display;
 pub mod expr;
 pub mod matrix;
+mod strategy_choice;
 
 use serde::Serialize;
 
 pub use expr::{CompareOp, Context, Expr, ExprKind, Status, StringTest, TextPart};
 pub use matrix::{Matrix, MatrixAxis, MatrixCombination};
+pub use strategy_choice::{DeployStrategy, DeployVariant, StrategyAlternative, StrategyChoice};
 
 use crate::span::{SourceId, Span};
 
@@ -575,7 +577,8 @@ pub struct Deploy {
     pub port: Option<u16>,
     pub replicas: u32,
     pub health: Option<Health>,
-    pub strategy: Strategy,
+    /// One strategy, or one per value of a manual input.
+    pub strategy: DeployStrategy,
     pub namespace: Option<String>,
     pub command: Vec<String>,
     pub env: Vec<EnvVar>,

@@ -49,6 +49,7 @@ impl Lowerer<'_> {
                 }
                 Expr::new(ExprKind::HashFiles(globs), Type::String, origin)
             }
+            [crate::lower::strategy_choice::CHOOSE] => self.lower_choose(arguments, scope, origin),
             ["http" | "tcp" | "exec"] => {
                 let lowered = arguments
                     .iter()

@@ -4,8 +4,8 @@
 
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::ir::{
-    Amount, Approval, Autoscale, Deploy, Environment, Expr, ExprKind, Health, Origin, Resources,
-    Strategy,
+    Amount, Approval, Autoscale, Deploy, DeployStrategy, Environment, Expr, ExprKind, Health,
+    Origin, Resources, Strategy,
 };
 use crate::lower::Lowerer;
 use crate::lower::scope::Scope;
@@ -25,10 +25,10 @@ impl Lowerer<'_> {
             port: None,
             replicas: 1,
             health: None,
-            strategy: Strategy::Rolling {
+            strategy: DeployStrategy::Fixed(Strategy::Rolling {
                 max_surge: Amount::Count(1),
                 max_unavailable: Amount::Count(0),
-            },
+            }),
             namespace: None,
             command: Vec::new(),
             env: Vec::new(),
@@ -61,7 +61,7 @@ impl Lowerer<'_> {
                         }
                         "health" => deploy.health = self.health(&value),
                         "strategy" => {
-                            if let Some(strategy) = self.strategy(&value) {
+                            if let Some(strategy) = self.deploy_strategy(&value) {
                                 deploy.strategy = strategy;
                             }
                         }

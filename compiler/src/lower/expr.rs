@@ -578,6 +578,7 @@ pub(super) fn unknown_function(scope: &Scope, callee: &ast::Path, kind: &str) ->
             "http",
             "tcp",
             "exec",
+            "choose",
         ],
     };
     let mut diagnostic = Diagnostic::new(

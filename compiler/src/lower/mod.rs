@@ -27,6 +27,7 @@ mod pipeline;
 mod scope;
 mod step;
 mod strategy;
+mod strategy_choice;
 mod template;
 mod trigger;
 

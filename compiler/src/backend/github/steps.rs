@@ -419,7 +419,7 @@ fn deploy_steps(job: &Job, deploy: &Deploy, inputs: &Inputs<'_>, out: &mut Vec<Y
     }
     let placeholders = names::deploy_placeholders(deploy);
     let mut env = Yaml::map();
-    for (name, value) in &placeholders {
+    for (name, value) in &names::deploy_environment(deploy) {
         env.insert(name.clone(), Yaml::str(expr::text(value, inputs)));
     }
     if let Some(secret) = &deploy.kubeconfig {

@@ -69,8 +69,10 @@ pub fn script(job: &Job, dialect: &Dialect) -> Script {
         }
     }
     for deploy in &job.deploys {
-        let (_, placeholders) = names::image_template(&deploy.image);
-        let mut lines: Vec<String> = placeholders
+        // Every placeholder of the manifest (the image's, the deploy's `env`,
+        // a smoke test's image), as on the other targets.
+        let placeholders = names::deploy_placeholders(deploy);
+        let mut lines: Vec<String> = names::deploy_environment(deploy)
             .iter()
             .filter(|(name, value)| {
                 // A job output already is a variable of that name.

@@ -26,20 +26,28 @@ pub const PORT_NAME: &str = "http";
 /// The user deployed containers run as unless the image says otherwise.
 pub const APP_USER_ID: i64 = 10001;
 
-/// The documents of one deploy's manifest file.
-pub fn deploy_documents(pipeline: &Pipeline, job: &Job, deploy: &Deploy) -> Vec<Yaml> {
+/// The documents of one deploy's manifest file, for one of the strategies
+/// it may run with (a strategy chosen per run has a file per alternative).
+/// Each file holds the Services its own strategy needs, so whichever
+/// alternative a run applies finds them, whatever the run before applied.
+pub fn deploy_documents(
+    pipeline: &Pipeline,
+    job: &Job,
+    deploy: &Deploy,
+    chosen: &Strategy,
+) -> Vec<Yaml> {
     let mut documents = Vec::new();
-    let mut workload = match &deploy.strategy {
-        Strategy::Rolling { .. } => deployment(pipeline, job, deploy),
+    let mut workload = match chosen {
+        Strategy::Rolling { .. } => deployment(pipeline, job, deploy, chosen),
         Strategy::Canary { .. } | Strategy::BlueGreen { .. } => {
-            rollouts::rollout(pipeline, job, deploy)
+            rollouts::rollout(pipeline, job, deploy, chosen)
         }
     };
     escape_into(&mut workload, &deploy.escapes.k8s);
     documents.push(workload);
     if deploy.port.is_some() {
         documents.push(service(job, deploy, &naming::deploy_name(deploy)));
-        match &deploy.strategy {
+        match chosen {
             Strategy::BlueGreen { .. } => {
                 documents.push(service(job, deploy, &naming::preview_service(deploy)));
             }
@@ -49,13 +57,13 @@ pub fn deploy_documents(pipeline: &Pipeline, job: &Job, deploy: &Deploy) -> Vec<
             _ => {}
         }
     }
-    if let Some(document) = autoscaler(job, deploy) {
+    if let Some(document) = autoscaler(job, deploy, chosen) {
         documents.push(document);
     }
     if minimum_pods(deploy) > 1 {
         documents.push(disruption_budget(job, deploy));
     }
-    match &deploy.strategy {
+    match chosen {
         Strategy::Canary { rollback, .. } if !rollback.is_empty() => {
             documents.push(analysis::analysis_template(job, deploy, rollback, None));
         }
@@ -144,14 +152,14 @@ pub fn replicas(deploy: &Deploy) -> Option<Yaml> {
         .then(|| Yaml::Int(i64::from(deploy.replicas)))
 }
 
-fn deployment(pipeline: &Pipeline, job: &Job, deploy: &Deploy) -> Yaml {
+fn deployment(pipeline: &Pipeline, job: &Job, deploy: &Deploy, chosen: &Strategy) -> Yaml {
     let mut spec = Yaml::map();
     spec.insert_some("replicas", replicas(deploy));
     spec.insert("selector", selector(deploy));
     if let Strategy::Rolling {
         max_surge,
         max_unavailable,
-    } = &deploy.strategy
+    } = chosen
     {
         let mut rolling = Yaml::map();
         rolling.insert("maxSurge", amount(*max_surge));
@@ -346,10 +354,10 @@ pub fn service(job: &Job, deploy: &Deploy, name: &str) -> Yaml {
     object(job, deploy, "v1", "Service", name, spec)
 }
 
-fn autoscaler(job: &Job, deploy: &Deploy) -> Option<Yaml> {
+fn autoscaler(job: &Job, deploy: &Deploy, chosen: &Strategy) -> Option<Yaml> {
     let autoscale = deploy.autoscale.as_ref()?;
     let mut target = Yaml::map();
-    match deploy.strategy {
+    match chosen {
         Strategy::Rolling { .. } => {
             target.insert("apiVersion", Yaml::str("apps/v1"));
             target.insert("kind", Yaml::str("Deployment"));

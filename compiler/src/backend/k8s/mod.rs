@@ -7,7 +7,8 @@
 //!   schedule, submitting the template;
 //! - `k8s/<environment>/<service>.yaml`: the manifests of each `deploy`,
 //!   which the deploy jobs of every target apply (GitHub's and GitLab's
-//!   deploy steps as much as the workflow's own deploy tasks).
+//!   deploy steps as much as the workflow's own deploy tasks); a strategy
+//!   chosen per run writes `<service>.<value>.yaml` for each alternative.
 //!
 //! Secure by construction: pods run as a non-root user with no privilege
 //! escalation and no capabilities, job containers on a read-only root
@@ -56,16 +57,20 @@ pub fn generate(project: &Project, context: &BuildContext) -> Generated {
         }
         for job in &pipeline.jobs {
             for deploy in &job.deploys {
-                let path = manifest_path(job, deploy);
-                // The checker lets two deploys share a file only when
-                // they write the same manifest.
-                if generated.files.iter().any(|file| file.path == path) {
-                    continue;
+                for variant in deploy.strategy.variants() {
+                    let path = manifest_path(job, deploy, variant.alternative);
+                    // The checker lets two deploys share a file only when
+                    // they write the same manifest.
+                    if generated.files.iter().any(|file| file.path == path) {
+                        continue;
+                    }
+                    let documents =
+                        manifests::deploy_documents(pipeline, job, deploy, variant.strategy);
+                    generated.files.push(OutputFile {
+                        path,
+                        contents: render(&header, &documents),
+                    });
                 }
-                generated.files.push(OutputFile {
-                    path,
-                    contents: render(&header, &manifests::deploy_documents(pipeline, job, deploy)),
-                });
             }
         }
         approval_notes(pipeline, &mut generated.notes);

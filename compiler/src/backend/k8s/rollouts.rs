@@ -20,12 +20,12 @@ use crate::backend::names::namespace_of;
 use crate::backend::yaml::Yaml;
 use crate::ir::{Deploy, Job, Pipeline, Strategy};
 
-pub fn rollout(pipeline: &Pipeline, job: &Job, deploy: &Deploy) -> Yaml {
+pub fn rollout(pipeline: &Pipeline, job: &Job, deploy: &Deploy, chosen: &Strategy) -> Yaml {
     let mut spec = Yaml::map();
     spec.insert_some("replicas", replicas(deploy));
     spec.insert("selector", selector(deploy));
     spec.insert("template", pod_template(pipeline, deploy));
-    spec.insert("strategy", strategy(job, deploy));
+    spec.insert("strategy", strategy(job, deploy, chosen));
     object(
         job,
         deploy,
@@ -36,9 +36,9 @@ pub fn rollout(pipeline: &Pipeline, job: &Job, deploy: &Deploy) -> Yaml {
     )
 }
 
-fn strategy(job: &Job, deploy: &Deploy) -> Yaml {
+fn strategy(job: &Job, deploy: &Deploy, chosen: &Strategy) -> Yaml {
     let mut strategy = Yaml::map();
-    match &deploy.strategy {
+    match chosen {
         Strategy::Canary {
             steps,
             pause,

@@ -13,7 +13,7 @@ use crate::backend::k8s::merge::escape_into;
 use crate::backend::k8s::naming;
 use crate::backend::k8s::pod::{self, HOME, TOOLS_IMAGE};
 use crate::backend::k8s::script::{self, OUTPUTS_DIRECTORY};
-use crate::backend::names::deploy_placeholders;
+use crate::backend::names::{deploy_environment, deploy_placeholders};
 use crate::backend::yaml::Yaml;
 use crate::ir::{ArtifactWhen, Context, Deploy, ExprKind, Job, Pipeline};
 
@@ -369,7 +369,7 @@ fn deploy_template(job: &Job, deploy: &Deploy, values: &Values<'_>, inputs: &Job
     let timeout = job.timeout.map_or(900, |milliseconds| milliseconds / 1000);
     let mut source = format!("set -eu\ncd {}\n", script::SOURCE_DIRECTORY);
     source.push_str(&deploy_script(job, deploy, &placeholders, timeout));
-    let mut env: Vec<Yaml> = placeholders
+    let mut env: Vec<Yaml> = deploy_environment(deploy)
         .iter()
         .map(|(name, value)| match &value.kind {
             ExprKind::Context(Context::Var(var)) => values.var_entry(name, var),

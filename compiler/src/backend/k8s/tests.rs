@@ -456,3 +456,77 @@ fn every_template_called_is_defined_and_reads_only_its_inputs() {
         assert!(names.contains(&called), "no template `{called}`");
     }
 }
+
+const CHOSEN: &str = r#"
+pipeline release {
+  on manual { input strategy: enum("blue_green", "canary") = "blue_green" }
+  job production {
+    environment production {}
+    deploy api {
+      image    = "ghcr.io/acme/api:${git.sha}"
+      port     = 8000
+      strategy = choose(inputs.strategy, {
+        blue_green = blue_green { preview_duration = 2m }
+        canary     = canary { steps = [50%, 100%], pause = 1m, rollback = [error_rate > 1%] }
+      })
+    }
+  }
+}
+"#;
+
+#[test]
+fn a_strategy_chosen_per_run_writes_one_complete_manifest_per_alternative() {
+    let files = build(CHOSEN, &[Target::K8s]);
+    assert!(
+        files
+            .iter()
+            .all(|file| file.path != "k8s/production/api.yaml")
+    );
+    for (path, strategy, service) in [
+        (
+            "k8s/production/api.blue-green.yaml",
+            "blueGreen",
+            "api-preview",
+        ),
+        ("k8s/production/api.canary.yaml", "canary", "api-canary"),
+    ] {
+        let documents = documents(&files, path);
+        let rollout = workload(&documents);
+        assert_eq!(rollout["kind"].as_str(), Some("Rollout"), "{path}");
+        assert_eq!(rollout["metadata"]["name"].as_str(), Some("api"), "{path}");
+        assert!(
+            !rollout["spec"]["strategy"][strategy].is_badvalue(),
+            "{path}"
+        );
+        let services: Vec<&str> = of_kind(&documents, "Service")
+            .iter()
+            .filter_map(|document| document["metadata"]["name"].as_str())
+            .collect();
+        assert_eq!(services, ["api", service], "{path}");
+    }
+}
+
+#[test]
+fn every_target_picks_the_chosen_manifest_from_the_inputs_variable_not_the_script_text() {
+    for target in [Target::Github, Target::Gitlab, Target::K8s] {
+        let files = build(CHOSEN, &[target]);
+        let deploying: Vec<&OutputFile> = files
+            .iter()
+            .filter(|file| file.contents.contains("api.canary.yaml | kubectl apply"))
+            .collect();
+        assert_eq!(deploying.len(), 1, "{target:?}");
+        let text = &deploying[0].contents;
+        assert!(text.contains("case \"$INPUTS_STRATEGY\" in"), "{target:?}");
+        assert!(
+            text.contains("'blue_green')") && text.contains("'canary')"),
+            "{target:?}"
+        );
+        // The input reaches the script only as that variable.
+        let case = text.find("case \"$INPUTS_STRATEGY\"").unwrap_or_default();
+        let end = case + text[case..].find("\nesac").unwrap_or_default();
+        let script = &text[case..end];
+        for spliced in ["${{", "{{workflow.", "$strategy"] {
+            assert!(!script.contains(spliced), "{target:?}: {spliced}");
+        }
+    }
+}
