@@ -80,10 +80,11 @@ fn check_pipeline(pipeline: &Pipeline, diagnostics: &mut Vec<Diagnostic>) -> Vec
         .collect();
     let mut states = vec![State::Unvisited; pipeline.jobs.len()];
     let events: Vec<&str> = facts.iter().map(|fact| fact.event.as_str()).collect();
+    // Iterative depth-first search over `needs`, so that long chains
+    // cannot exhaust the stack; cycles were reported by the graph check.
+    let mut stack: Vec<(usize, bool)> = Vec::new();
     for start in 0..pipeline.jobs.len() {
-        // Iterative depth-first search over `needs`, so that long chains
-        // cannot exhaust the stack; cycles were reported by the graph check.
-        let mut stack: Vec<(usize, bool)> = vec![(start, false)];
+        stack.push((start, false));
         while let Some((position, expanded)) = stack.pop() {
             if states[position] == State::Runs || states[position] == State::Never {
                 continue;

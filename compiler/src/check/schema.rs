@@ -2,6 +2,8 @@
 //! and which attributes they accept. The one table that the checker, the
 //! language server's completion and hover, and the docs read.
 
+use crate::types::Type;
+
 /// Whether a block takes a label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LabelRule {
@@ -461,6 +463,30 @@ pub fn block(keyword: &str) -> Option<&'static BlockSchema> {
     BLOCKS.iter().find(|schema| schema.keyword == keyword)
 }
 
+/// The type of attribute `name` of block `keyword`, when the schema gives
+/// it: parsed once for the whole process, since the lowering asks for the
+/// type of every attribute of every job.
+pub fn attribute_type(keyword: &str, name: &str) -> Option<&'static Type> {
+    type ByAttribute = foldhash::HashMap<&'static str, Type>;
+    static TYPES: std::sync::LazyLock<foldhash::HashMap<&'static str, ByAttribute>> =
+        std::sync::LazyLock::new(|| {
+            BLOCKS
+                .iter()
+                .map(|block| {
+                    let types = match block.attributes {
+                        Attributes::Known(attributes) => attributes
+                            .iter()
+                            .map(|attribute| (attribute.name, Type::from_schema(attribute.ty)))
+                            .collect(),
+                        Attributes::AnyName => ByAttribute::default(),
+                    };
+                    (block.keyword, types)
+                })
+                .collect()
+        });
+    TYPES.get(keyword)?.get(name)
+}
+
 /// The keywords of the blocks allowed directly in `parent`.
 pub fn children_of(parent: &str) -> impl Iterator<Item = &'static str> {
     BLOCKS
@@ -472,4 +498,31 @@ pub fn children_of(parent: &str) -> impl Iterator<Item = &'static str> {
 /// Whether escape-block contents are free-form (never schema-checked).
 pub fn is_escape(keyword: &str) -> bool {
     matches!(keyword, "github" | "gitlab" | "k8s")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_type_of_every_attribute_is_the_one_its_schema_text_names() {
+        let mut attributes_seen = 0;
+        for block in BLOCKS {
+            if let Attributes::Known(attributes) = block.attributes {
+                for attribute in attributes {
+                    assert_eq!(
+                        attribute_type(block.keyword, attribute.name),
+                        Some(&Type::from_schema(attribute.ty)),
+                        "`{}` of `{}`",
+                        attribute.name,
+                        block.keyword
+                    );
+                    attributes_seen += 1;
+                }
+            }
+        }
+        assert!(attributes_seen > 50, "only {attributes_seen} attributes");
+        assert_eq!(attribute_type("job", "no_such_attribute"), None);
+        assert_eq!(attribute_type("no_such_block", "run"), None);
+    }
 }

@@ -3,6 +3,8 @@
 //! their place is E0311; a value of the wrong type has been reported when
 //! the attribute was typed, so it is skipped here without a second error.
 
+use std::borrow::Cow;
+
 use crate::check::schema;
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::ir::{Expr, ExprKind};
@@ -21,20 +23,13 @@ impl Lowerer<'_> {
         keyword: &str,
         scope: &Scope,
     ) -> Expr {
-        let expected = schema::block(keyword)
-            .and_then(|block| match block.attributes {
-                schema::Attributes::Known(attributes) => attributes
-                    .iter()
-                    .find(|known| known.name == attribute.key.name)
-                    .map(|known| Type::from_schema(known.ty)),
-                schema::Attributes::AnyName => None,
-            })
-            .unwrap_or(Type::Error);
         // A secret in a script is E0306, found on the syntax tree with a fix.
         let expected = if keyword == "step" && attribute.key.name == "run" {
-            Type::Either(Box::new(Type::String), Box::new(Type::Secret))
+            Cow::Owned(Type::Either(Box::new(Type::String), Box::new(Type::Secret)))
         } else {
-            expected
+            Cow::Borrowed(
+                schema::attribute_type(keyword, &attribute.key.name).unwrap_or(&Type::Error),
+            )
         };
         let value = self.lower_expr(&attribute.value, scope, Some(&expected));
         self.expect_type(

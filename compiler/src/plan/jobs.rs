@@ -79,8 +79,11 @@ pub fn decide<'a>(pipeline: &'a Pipeline, facts: &Facts) -> Vec<Decision<'a>> {
         .collect();
     let mut decisions: Vec<Option<Decision<'a>>> = vec![None; pipeline.jobs.len()];
     let mut visiting = vec![false; pipeline.jobs.len()];
+    // One stack for every walk: the checks decide every job once per
+    // event a trigger starts.
+    let mut stack = Vec::new();
     for start in 0..pipeline.jobs.len() {
-        let mut stack = vec![(start, false)];
+        stack.push((start, false));
         while let Some((position, expanded)) = stack.pop() {
             if decisions[position].is_some() {
                 continue;
