@@ -106,7 +106,7 @@ impl StructureChecker<'_> {
 
     fn block(&mut self, block: &crate::syntax::ast::Block, parent: &str) {
         let keyword = block.keyword.name.as_str();
-        let parent_keyword = parent.split(' ').next().unwrap_or(parent);
+        let parent_keyword = first_word(parent);
         let Some(schema) = schema::block(keyword) else {
             let allowed: Vec<&str> = schema::children_of(parent_keyword).collect();
             let mut diagnostic = Diagnostic::new(
@@ -198,7 +198,7 @@ impl StructureChecker<'_> {
 
     fn attribute(&mut self, attribute: &crate::syntax::ast::Attribute, parent: &str) {
         let (name, span) = (attribute.key.name.as_str(), attribute.key.span);
-        let parent_keyword = parent.split(' ').next().unwrap_or(parent);
+        let parent_keyword = first_word(parent);
         let known = match schema::block(parent_keyword).map(|schema| schema.attributes) {
             Some(Attributes::AnyName) => return,
             Some(Attributes::Known(attributes)) => attributes,
@@ -261,7 +261,7 @@ impl StructureChecker<'_> {
         }
         // Keyed by borrowed names: most bodies have no duplicate, and the
         // message is built only for one that has.
-        let mut seen: HashMap<(&str, &str), Span> = HashMap::with_capacity(items.len());
+        let mut seen = Seen::with_capacity(items.len());
         for item in items {
             let (key, span) = match item {
                 Item::Block(block) => {
@@ -282,7 +282,7 @@ impl StructureChecker<'_> {
                 ),
                 _ => continue,
             };
-            if let Some(first) = seen.get(&key) {
+            if let Some(first) = seen.get(key) {
                 let what = match item {
                     Item::Block(block) => match &block.label {
                         Some(label) => format!("{} `{}`", block.keyword.name, label.name),
@@ -313,6 +313,51 @@ impl StructureChecker<'_> {
             source: self.source,
             span,
             replacement: replacement.to_owned(),
+        }
+    }
+}
+
+/// `job` of `job build`: a byte search, not a pattern searcher set up
+/// for every body.
+fn first_word(text: &str) -> &str {
+    text.split_once(' ').map_or(text, |(first, _)| first)
+}
+
+/// The names a body has defined so far. Most bodies hold a handful of
+/// items, compared in turn faster than a hash table is set up; a body of
+/// thousands of jobs gets the table.
+enum Seen<'a> {
+    Few(Vec<((&'a str, &'a str), Span)>),
+    Many(HashMap<(&'a str, &'a str), Span>),
+}
+
+impl<'a> Seen<'a> {
+    const FEW: usize = 16;
+
+    fn with_capacity(items: usize) -> Self {
+        if items <= Self::FEW {
+            Seen::Few(Vec::with_capacity(items))
+        } else {
+            Seen::Many(HashMap::with_capacity(items))
+        }
+    }
+
+    fn get(&self, key: (&'a str, &'a str)) -> Option<&Span> {
+        match self {
+            Seen::Few(entries) => entries
+                .iter()
+                .find(|(known, _)| *known == key)
+                .map(|(_, span)| span),
+            Seen::Many(entries) => entries.get(&key),
+        }
+    }
+
+    fn insert(&mut self, key: (&'a str, &'a str), span: Span) {
+        match self {
+            Seen::Few(entries) => entries.push((key, span)),
+            Seen::Many(entries) => {
+                entries.insert(key, span);
+            }
         }
     }
 }
