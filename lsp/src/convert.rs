@@ -201,7 +201,9 @@ pub fn completion_kind(kind: CompletionKind) -> lsp::CompletionItemKind {
         CompletionKind::Input | CompletionKind::Argument => Kind::FIELD,
         CompletionKind::MatrixKey | CompletionKind::Output => Kind::PROPERTY,
         CompletionKind::Module => Kind::MODULE,
-        CompletionKind::Template | CompletionKind::Action => Kind::FUNCTION,
+        CompletionKind::Template | CompletionKind::Action | CompletionKind::Function => {
+            Kind::FUNCTION
+        }
         CompletionKind::EnumValue => Kind::ENUM_MEMBER,
         CompletionKind::Context => Kind::VARIABLE,
     }

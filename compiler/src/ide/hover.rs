@@ -11,6 +11,7 @@ use crate::check::schema::{self, Attributes};
 use crate::ide::index::{Symbol, SymbolKind};
 use crate::ide::locate::{self, Keyword, Named};
 use crate::ide::{Analysis, FileSpan};
+use crate::lower::builtins::Builtin;
 use crate::lower::context;
 use crate::span::{SourceId, Span};
 use crate::syntax::ast::{Block, Item};
@@ -30,6 +31,12 @@ pub fn hover(analysis: &Analysis, source: SourceId, offset: u32) -> Option<Hover
         return Some(Hover {
             span: occurrence.span,
             markdown,
+        });
+    }
+    if let Some((builtin, span)) = locate::builtin_at(items, offset) {
+        return Some(Hover {
+            span,
+            markdown: builtin_markdown(builtin),
         });
     }
     if let Some(path) = locate::path_at(items, offset)
@@ -62,6 +69,15 @@ pub fn hover(analysis: &Analysis, source: SourceId, offset: u32) -> Option<Hover
             Some(Hover { span, markdown })
         }
     }
+}
+
+pub fn builtin_markdown(builtin: &Builtin) -> String {
+    format!(
+        "```pipe\n{}\n```\n{} (built-in {})",
+        builtin.signature,
+        builtin.doc,
+        builtin.kind.word()
+    )
 }
 
 fn code_list<'a>(names: impl Iterator<Item = &'a str>) -> String {

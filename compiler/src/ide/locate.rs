@@ -3,6 +3,7 @@
 //! item. Shared by hover, completion and the outline.
 
 use crate::check::walk;
+use crate::lower::builtins::{self, Builtin, BuiltinKind};
 use crate::span::{LineIndex, Span};
 use crate::syntax::ast::{
     Attribute, Block, Expr, ExprKind, Input, Item, Parameter, Path, Template,
@@ -135,6 +136,32 @@ pub fn path_at(items: &[Item], offset: u32) -> Option<&Path> {
             && found.is_none_or(|earlier| earlier.span.len() >= path.span.len())
         {
             found = Some(path);
+        }
+    });
+    found
+}
+
+/// The built-in function, method or strategy constructor whose name the
+/// cursor is on, with the span of that name.
+pub fn builtin_at(items: &[Item], offset: u32) -> Option<(&'static Builtin, Span)> {
+    let touches = |span: Span| span.start <= offset && offset <= span.end;
+    let mut found = None;
+    walk::for_each_expr(items, &mut |expr: &Expr| {
+        let (kind, path) = match &expr.kind {
+            ExprKind::Call { callee, .. } if callee.segments.len() == 1 => {
+                (BuiltinKind::Function, callee)
+            }
+            ExprKind::Call { callee, .. } => (BuiltinKind::Method, callee),
+            ExprKind::Constructor { name, .. } if name.segments.len() == 1 => {
+                (BuiltinKind::Constructor, name)
+            }
+            _ => return,
+        };
+        if let Some(last) = path.segments.last()
+            && touches(last.span)
+            && let Some(builtin) = builtins::find(kind, &last.name)
+        {
+            found = Some((builtin, last.span));
         }
     });
     found

@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Code, Diagnostic, Edit, Label};
 use crate::ir::{Expr, ExprKind, Origin, Status, StringTest};
+use crate::lower::builtins::BuiltinKind;
 use crate::lower::expr::{not_constant, unknown_function};
 use crate::lower::scope::Scope;
 use crate::lower::{Lowerer, fold};
@@ -76,7 +77,7 @@ impl Lowerer<'_> {
             }
             [.., method] if names.len() >= 2 => {
                 let Some(test) = string_test(method) else {
-                    self.report(unknown_function(scope, callee, "method"));
+                    self.report(unknown_function(scope, callee, BuiltinKind::Method));
                     return Expr::error(origin);
                 };
                 let receiver_path = ast::Path {
@@ -118,7 +119,7 @@ impl Lowerer<'_> {
                 fold::test(test, receiver, pattern, origin)
             }
             _ => {
-                self.report(unknown_function(scope, callee, "function"));
+                self.report(unknown_function(scope, callee, BuiltinKind::Function));
                 Expr::error(origin)
             }
         }

@@ -4,6 +4,7 @@
 use crate::check::suggest;
 use crate::diagnostic::{Code, Diagnostic, Edit, Label};
 use crate::ir::{Context, Expr, ExprKind, Metric, Origin, TextPart};
+use crate::lower::builtins;
 use crate::lower::calls::status_named;
 use crate::lower::scope::Scope;
 use crate::lower::{Lowerer, context, fold};
@@ -88,7 +89,11 @@ impl Lowerer<'_> {
                 let ty = match name_text.as_str() {
                     "rolling" | "blue_green" | "canary" => Type::Strategy,
                     _ => {
-                        self.report(unknown_function(scope, name, "constructor"));
+                        self.report(unknown_function(
+                            scope,
+                            name,
+                            builtins::BuiltinKind::Constructor,
+                        ));
                         Type::Error
                     }
                 };
@@ -557,7 +562,11 @@ fn expects_jobs(expected: Option<&Type>) -> bool {
         || matches!(expected, Some(Type::List(element)) if **element == Type::Job)
 }
 
-pub(super) fn unknown_function(scope: &Scope, callee: &ast::Path, kind: &str) -> Diagnostic {
+pub(super) fn unknown_function(
+    scope: &Scope,
+    callee: &ast::Path,
+    kind: builtins::BuiltinKind,
+) -> Diagnostic {
     let name = callee
         .segments
         .last()
@@ -566,21 +575,9 @@ pub(super) fn unknown_function(scope: &Scope, callee: &ast::Path, kind: &str) ->
         .segments
         .last()
         .map_or(callee.span, |segment| segment.span);
-    let known: &[&str] = match kind {
-        "method" => &["starts_with", "ends_with", "contains", "matches"],
-        "constructor" => &["rolling", "blue_green", "canary"],
-        _ => &[
-            "hash_files",
-            "success",
-            "failure",
-            "always",
-            "cancelled",
-            "http",
-            "tcp",
-            "exec",
-            "choose",
-        ],
-    };
+    let known = builtins::names(kind);
+    let known = known.as_slice();
+    let kind = kind.word();
     let mut diagnostic = Diagnostic::new(
         Code::UnknownFunction,
         format!("unknown {kind} `{name}`"),

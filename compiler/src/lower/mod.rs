@@ -13,6 +13,7 @@
 //! values of their declared types, so that a mistake in a template is
 //! reported once, at its line, even when nothing instantiates it.
 
+pub mod builtins;
 mod calls;
 mod constant;
 pub mod context;

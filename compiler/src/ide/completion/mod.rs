@@ -3,7 +3,8 @@
 //! the enclosing block (the schemas), job names in `needs`, secrets, inputs,
 //! matrix keys, outputs of other jobs, the runtime context, stdlib modules,
 //! templates and actions through imports, the typed inputs of an action or
-//! template being called, and enum values.
+//! template being called, enum values, and the built-in functions and
+//! strategy constructors that make a value of the attribute's type.
 //!
 //! Input: an analysis and a byte offset. Output: candidates, each with the
 //! span its text replaces (the partial word before the cursor).
@@ -14,6 +15,7 @@ mod paths;
 use crate::check::schema::{self, Attributes};
 use crate::ide::Analysis;
 use crate::ide::locate;
+use crate::lower::builtins::{self, BuiltinKind};
 use crate::lower::context;
 use crate::span::{SourceId, Span, floor_char_boundary};
 use crate::syntax::ast::{Block, Item};
@@ -37,6 +39,8 @@ pub enum CompletionKind {
     EnumValue,
     /// A name of the runtime context (`git.branch`) or an import alias.
     Context,
+    /// A built-in function or strategy constructor.
+    Function,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -418,6 +422,7 @@ impl<'a> Context<'a> {
             builder.add("true", CompletionKind::EnumValue, "bool", "");
             builder.add("false", CompletionKind::EnumValue, "bool", "");
         }
+        self.builtins(ty, key, builder);
         // A secret-typed attribute (`kubeconfig`, `webhook`) and `env`
         // values take a declared secret: offer each in full.
         if ty == "secret" || parent == "env" {
@@ -435,6 +440,31 @@ impl<'a> Context<'a> {
         }
         for (alias, _, _) in &self.analysis.program.modules[self.module].imports {
             builder.add(alias, CompletionKind::Context, "import", "");
+        }
+    }
+
+    /// The functions and strategy constructors that make a value of the
+    /// attribute's type (`hash_files` only for a cache key, where it is
+    /// meant): conditions, strategies, health probes.
+    fn builtins(&self, ty: &str, key: &str, builder: &mut Builder) {
+        if ty.is_empty() || (ty == "string" && key != "key") {
+            return;
+        }
+        for builtin in builtins::BUILTINS {
+            if builtin.kind == BuiltinKind::Method || builtin.value_type != ty {
+                continue;
+            }
+            let open = match builtin.kind {
+                BuiltinKind::Constructor => " {",
+                _ => "(",
+            };
+            builder.add_inserting(
+                builtin.name,
+                CompletionKind::Function,
+                builtin.signature,
+                builtin.doc,
+                &format!("{}{open}", builtin.name),
+            );
         }
     }
 

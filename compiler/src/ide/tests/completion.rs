@@ -234,3 +234,49 @@ fn completion_after_a_dot_following_non_ascii_text_does_not_panic() {
         ["TOKEN"]
     );
 }
+
+#[test]
+fn completion_of_a_value_offers_the_builtins_of_its_type() {
+    let strategy = "pipeline ci {\n  job d {\n    deploy api {\n      image = \"ghcr.io/acme/api:1\"\n      strategy = $0\n    }\n  }\n}\n";
+    let (analysis, offset) = fixture(strategy);
+    let found = completions(&analysis, analysis.root, offset);
+    let builtins: Vec<&str> = found
+        .iter()
+        .filter(|completion| completion.kind == CompletionKind::Function)
+        .map(|completion| completion.label.as_str())
+        .collect();
+    assert_eq!(builtins, ["choose", "rolling", "blue_green", "canary"]);
+    let canary = found
+        .iter()
+        .find(|completion| completion.label == "canary")
+        .expect("canary");
+    assert_eq!(canary.insert_text, "canary {");
+    let choose = found
+        .iter()
+        .find(|completion| completion.label == "choose")
+        .expect("choose");
+    assert_eq!(choose.insert_text, "choose(");
+
+    let condition = "pipeline ci {\n  job t {\n    if = $0\n    step s { run = \"x\" }\n  }\n}\n";
+    let (analysis, offset) = fixture(condition);
+    let labels = labels_of(&analysis, offset);
+    for status in ["success", "failure", "always", "cancelled"] {
+        assert!(
+            labels.iter().any(|label| label == status),
+            "{status} in {labels:?}"
+        );
+    }
+    assert!(
+        !labels.iter().any(|label| label == "hash_files"),
+        "{labels:?}"
+    );
+
+    let cache_key = "pipeline ci {\n  job t {\n    cache pip { path = \"~/.cache/pip\", key = $0 }\n    step s { run = \"x\" }\n  }\n}\n";
+    let (analysis, offset) = fixture(cache_key);
+    let labels = labels_of(&analysis, offset);
+    assert!(
+        labels.iter().any(|label| label == "hash_files"),
+        "{labels:?}"
+    );
+    assert!(!labels.iter().any(|label| label == "success"), "{labels:?}");
+}

@@ -148,3 +148,78 @@ fn hover_on_a_context_root_says_what_it_holds() {
     let hover = hover(&analysis, analysis.root, offset).expect("hover");
     assert!(hover.markdown.contains("matrix.KEY"), "{}", hover.markdown);
 }
+
+#[test]
+fn hover_on_a_builtin_function_shows_its_signature_and_doc() {
+    let text = PIPELINE.replace(
+        "run = \"make\"",
+        "run = \"make\", if = fail$0ure() || git.branch == \"main\"",
+    );
+    let (analysis, offset) = fixture(&text);
+    let shown = hover(&analysis, analysis.root, offset).expect("hover");
+    assert!(
+        shown
+            .markdown
+            .starts_with("```pipe\nfailure() -> bool\n```"),
+        "{}",
+        shown.markdown
+    );
+    assert!(
+        shown.markdown.contains("built-in function"),
+        "{}",
+        shown.markdown
+    );
+    assert_eq!(
+        analysis.text(analysis.root).get(shown.span.range()),
+        Some("failure")
+    );
+}
+
+#[test]
+fn hover_on_a_method_names_the_method_and_on_its_receiver_the_context() {
+    let text = PIPELINE.replace(
+        "run = \"make\"",
+        "run = \"make\", if = git.branch.starts_$0with(\"release/\")",
+    );
+    let (analysis, offset) = fixture(&text);
+    let shown = hover(&analysis, analysis.root, offset).expect("hover");
+    assert!(
+        shown.markdown.contains("text.starts_with(prefix) -> bool"),
+        "{}",
+        shown.markdown
+    );
+    let on_receiver = text.replace("git.branch.starts_$0with", "gi$0t.branch.starts_with");
+    let (analysis, offset) = fixture(&on_receiver);
+    let receiver = hover(&analysis, analysis.root, offset).expect("hover");
+    assert!(
+        receiver.markdown.contains("runtime context"),
+        "{}",
+        receiver.markdown
+    );
+}
+
+#[test]
+fn hover_on_choose_and_on_a_strategy_constructor_explains_them() {
+    let text = "pipeline ci {\n  on manual {\n    input how: enum(\"canary\", \"rolling\") = \"canary\"\n  }\n  job d {\n    deploy api {\n      image = \"ghcr.io/acme/api:1\"\n      port = 8080\n      strategy = cho$0ose(inputs.how, { canary = canary { steps = [50%, 100%] }, rolling = roll$1ing { max_surge = 1 } })\n    }\n  }\n}\n";
+    let (analysis, offset) = fixture(&text.replace("$1", ""));
+    let shown = hover(&analysis, analysis.root, offset).expect("hover");
+    assert!(
+        shown.markdown.contains("choose(inputs.NAME"),
+        "{}",
+        shown.markdown
+    );
+    let (analysis, offset) = fixture(&text.replace("$0", "").replace("$1", "$0"));
+    let constructor = hover(&analysis, analysis.root, offset).expect("hover");
+    assert!(
+        constructor
+            .markdown
+            .contains("rolling { max_surge, max_unavailable } -> strategy"),
+        "{}",
+        constructor.markdown
+    );
+    assert!(
+        constructor.markdown.contains("built-in constructor"),
+        "{}",
+        constructor.markdown
+    );
+}
