@@ -10,6 +10,27 @@
 /// Whether `text` matches `pattern`. Linear in practice: the matcher
 /// backtracks only to the last star, as shell globbing does.
 pub fn matches(pattern: &str, text: &str) -> bool {
+    // Branch filters are mostly names and `prefix/*`: the job plans test
+    // every job's condition against them, so these skip the matcher.
+    if is_literal(pattern) {
+        return pattern == text;
+    }
+    if let Some(prefix) = pattern.strip_suffix("**")
+        && is_literal(prefix)
+    {
+        return text.starts_with(prefix);
+    }
+    if let Some(prefix) = pattern.strip_suffix('*')
+        && is_literal(prefix)
+    {
+        return text
+            .strip_prefix(prefix)
+            .is_some_and(|rest| !rest.contains('/'));
+    }
+    matches_in_general(pattern, text)
+}
+
+fn matches_in_general(pattern: &str, text: &str) -> bool {
     let pattern: Vec<Token> = tokens(pattern);
     let text: Vec<char> = text.chars().collect();
     matches_from(&pattern, &text)
@@ -209,6 +230,45 @@ pub fn is_literal(pattern: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shortcuts_for_names_and_prefixes_agree_with_the_matcher() {
+        let patterns = [
+            "main",
+            "release/*",
+            "release/**",
+            "*",
+            "**",
+            "v*",
+            "",
+            "a*b",
+            "a/*/c",
+            "[ab]*",
+        ];
+        let texts = [
+            "main",
+            "mainline",
+            "release/1.0",
+            "release/1.0/hotfix",
+            "release",
+            "release/",
+            "",
+            "v1",
+            "v1/x",
+            "ab",
+            "a/b/c",
+            "b",
+        ];
+        for pattern in patterns {
+            for text in texts {
+                assert_eq!(
+                    matches(pattern, text),
+                    matches_in_general(pattern, text),
+                    "`{pattern}` against `{text}`"
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_single_star_stops_at_a_slash_and_a_double_star_does_not() {

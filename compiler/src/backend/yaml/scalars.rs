@@ -75,7 +75,7 @@ fn is_plain_safe(text: &str) -> bool {
     if first.is_ascii_alphabetic() && bytes.iter().all(|&byte| IN_PLAIN_WORD[usize::from(byte)]) {
         // Starting with a letter, only `inf` and `nan` look numeric, and
         // no reserved word is longer than five bytes.
-        return text.len() > 5 || (!is_reserved_word(text) && !looks_numeric(text));
+        return text.len() > 5 || !is_reserved_or_special_word(bytes);
     }
     is_plain_safe_in_general(text, bytes, first)
 }
@@ -145,6 +145,33 @@ fn is_plain_safe_in_general(text: &str, bytes: &[u8], first: u8) -> bool {
         return false;
     }
     !is_reserved_word(text) && !looks_numeric(text) && !looks_like_date(text)
+}
+
+/// [`is_reserved_word`] or a special float, for a word of letters, digits
+/// and `-_./` that starts with a letter: lowered once and matched whole,
+/// since every short key and value of a workflow is one.
+fn is_reserved_or_special_word(word: &[u8]) -> bool {
+    let mut lowered = [0u8; 5];
+    let Some(buffer) = lowered.get_mut(..word.len()) else {
+        return false;
+    };
+    for (slot, byte) in buffer.iter_mut().zip(word) {
+        *slot = byte.to_ascii_lowercase();
+    }
+    matches!(
+        &*buffer,
+        b"true"
+            | b"false"
+            | b"yes"
+            | b"no"
+            | b"y"
+            | b"n"
+            | b"on"
+            | b"off"
+            | b"null"
+            | b"inf"
+            | b"nan"
+    )
 }
 
 fn is_reserved_word(text: &str) -> bool {
@@ -232,7 +259,8 @@ mod tests {
         texts.extend(
             [
                 "null", "Null", "NULL", "true", "False", "off", "On", "yes", "inf", "nan", "Inf",
-                "NaN", "e1",
+                "NaN", "e1", "FALSE", "fAlSe", "falsy", "nulls", "truer", "Yes", "YES", "N", "OFF",
+                "infs", "nan.", "a.inf",
             ]
             .map(String::from),
         );
