@@ -8,6 +8,39 @@
 use crate::backend::{names, shell};
 use crate::ir::{Context, Deploy, DeployVariant, Expr, Job, Strategy};
 
+/// Time for the pods of a new version to start and become ready, beyond
+/// what the strategy itself waits.
+const STARTUP_SECONDS: u64 = 900;
+
+/// How long a deploy job waits for its rollouts, in seconds: the job's
+/// `timeout`, or the least time its slowest strategy takes (a canary's
+/// pauses, a blue-green preview) and fifteen minutes for the pods.
+pub fn wait_seconds(job: &Job) -> u64 {
+    job.timeout.map_or_else(
+        || {
+            let slowest = job
+                .deploys
+                .iter()
+                .map(Deploy::least_duration)
+                .max()
+                .unwrap_or(0);
+            slowest.div_ceil(1000) + STARTUP_SECONDS
+        },
+        |milliseconds| milliseconds / 1000,
+    )
+}
+
+/// The timeout a deploy job without one needs on a target that would
+/// otherwise end it after `default_limit` milliseconds (GitLab's hour): its
+/// wait and fifteen minutes for the steps before it, when that is longer.
+pub fn implied_job_timeout(job: &Job, default_limit: u64) -> Option<u64> {
+    if job.timeout.is_some() || job.deploys.is_empty() {
+        return None;
+    }
+    let needed = (wait_seconds(job) + STARTUP_SECONDS) * 1000;
+    (needed > default_limit).then_some(needed)
+}
+
 /// The shell commands a CI job runs to deploy `deploy`: apply the
 /// manifest the Kubernetes backend wrote (with the image's runtime parts
 /// filled in from the environment) and wait for the rollout.

@@ -10,6 +10,8 @@
 //!   (`strategy_choice.rs`, E0407);
 //! - the strategy can progress: a rolling update may add or remove a pod,
 //!   weights are whole percents (E0409);
+//! - a job's `timeout` leaves its rollouts the time their strategies
+//!   wait: a canary's pauses, a blue-green preview (E0410);
 //! - a canary with rollback conditions pauses to measure them (W0133);
 //! - a deploy names its environment or namespace (W0134).
 
@@ -31,6 +33,7 @@ pub fn check_deploys(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
                 check_ports(deploy, diagnostics);
                 check_names(deploy, diagnostics);
                 check_strategies(deploy, diagnostics);
+                check_timeout(job, deploy, diagnostics);
                 strategy_choice::check_choice(job, deploy, diagnostics);
                 check_environment(job, deploy, diagnostics);
                 check_collisions(pipeline, job, deploy, &mut written, diagnostics);
@@ -207,6 +210,67 @@ fn has_smoke_test(deploy: &Deploy) -> bool {
             }
         )
     })
+}
+
+/// A job's `timeout` ends the deploy job, and with it the wait for the
+/// rollout, whatever the rollout is doing: one shorter than the least time
+/// a strategy the run may use waits (`Strategy::least_duration`) fails every
+/// deploy with it, after the new version took part of the traffic.
+fn check_timeout(job: &Job, deploy: &Deploy, diagnostics: &mut Vec<Diagnostic>) {
+    let (Some(timeout), Some(timeout_origin)) = (job.timeout, job.timeout_origin) else {
+        return;
+    };
+    let slowest = deploy
+        .strategy
+        .variants()
+        .into_iter()
+        .max_by_key(|variant| variant.strategy.least_duration());
+    let Some(slowest) = slowest else { return };
+    let least = slowest.strategy.least_duration();
+    if least <= timeout {
+        return;
+    }
+    let least_text = crate::lower::format_duration(least);
+    let waits = match slowest.strategy {
+        Strategy::Canary { .. } => format!("its canary pauses {least_text} in all"),
+        _ => format!("its preview lasts {least_text} before the switch"),
+    };
+    let strategy = match slowest.alternative {
+        Some(value) => format!("the `{value}` strategy of deploy `{}`", deploy.service),
+        None => format!("deploy `{}`", deploy.service),
+    };
+    // The least time and the same margin the deploy step allows itself
+    // without a timeout, in minutes.
+    let enough = (least + 900_000).div_ceil(60_000) * 60_000;
+    let enough = crate::lower::format_duration(enough);
+    diagnostics.push(
+        Diagnostic::new(
+            Code::TimeoutShorterThanRollout,
+            format!(
+                "job `{}` times out after {}, before {strategy} can finish",
+                job.name,
+                crate::lower::format_duration(timeout)
+            ),
+            Label::new(
+                timeout_origin.source,
+                timeout_origin.span,
+                "the job is cancelled at this time",
+            ),
+        )
+        .with_secondary(label(deploy.origin, waits))
+        .with_note("the deploy step waits for the rollout until the job's timeout; cancelled, it leaves the rollout part way, with the new version serving some of the traffic")
+        .with_help(format!(
+            "give the job time for the rollout and for its pods to start: `timeout = {enough}`"
+        ))
+        .with_fix(
+            format!("set the timeout to {enough}"),
+            vec![crate::diagnostic::Edit {
+                source: timeout_origin.source,
+                span: timeout_origin.span,
+                replacement: enough.clone(),
+            }],
+        ),
+    );
 }
 
 fn check_strategies(deploy: &Deploy, diagnostics: &mut Vec<Diagnostic>) {

@@ -6,6 +6,7 @@
 
 use crate::check::walk::{self, Body};
 use crate::diagnostic::{Code, Diagnostic, Label};
+use crate::lower::format_duration;
 use crate::span::SourceId;
 use crate::syntax::ast::{Expr, ExprKind, Item, UnaryOp};
 
@@ -289,30 +290,6 @@ fn runs_self_hosted(job: Body<'_>) -> bool {
         }
     }
     found
-}
-
-/// `7200000` → `2h`; `23400000` → `6h30m`.
-fn format_duration(milliseconds: u64) -> String {
-    const UNITS: [(u64, &str); 5] = [
-        (86_400_000, "d"),
-        (3_600_000, "h"),
-        (60_000, "m"),
-        (1000, "s"),
-        (1, "ms"),
-    ];
-    let mut rest = milliseconds;
-    let mut text = String::new();
-    for (size, unit) in UNITS {
-        if rest >= size {
-            text.push_str(&(rest / size).to_string());
-            text.push_str(unit);
-            rest %= size;
-        }
-    }
-    if text.is_empty() {
-        text.push_str("0s");
-    }
-    text
 }
 
 #[cfg(test)]

@@ -156,6 +156,8 @@ codes! {
     UnknownEscapeKey = "E0408", Error, "unknown key in a `k8s` block";
     /// A rollout strategy Kubernetes or Argo Rollouts cannot carry out.
     InvalidRolloutStrategy = "E0409", Error, "rollout strategy cannot progress";
+    /// A deploy job whose `timeout` ends before its rollout can finish.
+    TimeoutShorterThanRollout = "E0410", Error, "job timeout shorter than its rollout";
     /// A declared secret that nothing uses.
     UnusedSecret = "W0101", Warning, "unused secret";
     /// An import that nothing in the file uses.

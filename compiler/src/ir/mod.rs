@@ -10,6 +10,7 @@
 //! spells it: triggers with their filters, jobs with typed conditions, and
 //! deploys as strategies. `pipec debug ir FILE` prints it as JSON.
 
+mod deploy;
 mod display;
 pub mod expr;
 pub mod matrix;
@@ -17,6 +18,10 @@ mod strategy_choice;
 
 use serde::Serialize;
 
+pub use deploy::{
+    Amount, Autoscale, Deploy, Health, Metric, Resources, RollbackCondition, SmokeTest, Strategy,
+    Threshold,
+};
 pub use expr::{CompareOp, Context, Expr, ExprKind, Status, StringTest, TextPart};
 pub use matrix::{Matrix, MatrixAxis, MatrixCombination};
 pub use strategy_choice::{DeployStrategy, DeployVariant, StrategyAlternative, StrategyChoice};
@@ -297,6 +302,8 @@ pub struct Job {
     pub environment: Option<Box<Environment>>,
     /// Milliseconds.
     pub timeout: Option<u64>,
+    /// Where the `timeout` value was written, for diagnostics and fixes.
+    pub timeout_origin: Option<Origin>,
     pub retry: Option<u32>,
     pub allow_failure: bool,
     pub interruptible: Option<bool>,
@@ -331,6 +338,7 @@ impl Job {
             outputs: Vec::new(),
             environment: None,
             timeout: None,
+            timeout_origin: None,
             retry: None,
             allow_failure: false,
             interruptible: None,
@@ -567,157 +575,6 @@ pub struct Approval {
     /// Milliseconds to wait before the job may start.
     pub wait: Option<u64>,
     pub origin: Origin,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Deploy {
-    /// The service name: the Kubernetes object names derive from it.
-    pub service: String,
-    pub image: Expr,
-    pub port: Option<u16>,
-    pub replicas: u32,
-    pub health: Option<Health>,
-    /// One strategy, or one per value of a manual input.
-    pub strategy: DeployStrategy,
-    pub namespace: Option<String>,
-    pub command: Vec<String>,
-    pub env: Vec<EnvVar>,
-    pub autoscale: Option<Autoscale>,
-    pub resources: Option<Resources>,
-    /// The secret holding the kubeconfig the CI job deploys with; `None`
-    /// uses the runner's own access to the cluster.
-    pub kubeconfig: Option<String>,
-    /// `k8s { … }` inside the deploy: merged into the Deployment or Rollout.
-    pub escapes: Escapes,
-    pub origin: Origin,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
-pub enum Health {
-    Http { path: String, port: Option<u16> },
-    Tcp { port: Option<u16> },
-    Exec { command: Vec<String> },
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
-pub enum Strategy {
-    Rolling {
-        max_surge: Amount,
-        max_unavailable: Amount,
-    },
-    BlueGreen {
-        /// Milliseconds the preview runs before promotion may happen.
-        preview_duration: Option<u64>,
-        /// Promote without the environment's approval.
-        auto_promote: bool,
-        /// Milliseconds the old version is kept after the switch.
-        scale_down_delay: Option<u64>,
-        /// Measured on the preview before the switch: crossing one aborts
-        /// the deploy, and the active version stays.
-        rollback: Vec<RollbackCondition>,
-        /// Run against the preview before the switch: failing aborts the
-        /// deploy like a crossed rollback condition.
-        smoke_test: Option<SmokeTest>,
-    },
-    Canary {
-        /// Traffic weights, strictly increasing, the last 100.
-        steps: Vec<f64>,
-        /// Milliseconds between steps.
-        pause: Option<u64>,
-        rollback: Vec<RollbackCondition>,
-    },
-}
-
-/// `smoke_test = { run = "…" }` of a blue-green deploy: a script run once
-/// in a pod of its own against the preview Service, whose address it reads
-/// from `PREVIEW_URL`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SmokeTest {
-    /// The user's script as written (constants folded in), run by `sh -e`.
-    pub script: String,
-    /// The image the script runs in; `None` for the tools image. Its
-    /// runtime parts are filled in when the manifest is applied, like the
-    /// deploy's own image.
-    pub image: Option<Expr>,
-    /// Milliseconds the script may take before it counts as failed.
-    pub timeout: u64,
-    pub origin: Origin,
-}
-
-/// A count of pods or a percent of the replicas.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Amount {
-    Count(u32),
-    Percent(f64),
-}
-
-/// `error_rate > 1%`: abort and roll back when the metric crosses the
-/// threshold.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RollbackCondition {
-    pub metric: Metric,
-    pub threshold: Threshold,
-    pub origin: Origin,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    ErrorRate,
-    LatencyP50,
-    LatencyP90,
-    LatencyP95,
-    LatencyP99,
-}
-
-impl Metric {
-    pub const ALL: &'static [(&'static str, Metric)] = &[
-        ("error_rate", Metric::ErrorRate),
-        ("latency_p50", Metric::LatencyP50),
-        ("latency_p90", Metric::LatencyP90),
-        ("latency_p95", Metric::LatencyP95),
-        ("latency_p99", Metric::LatencyP99),
-    ];
-
-    pub fn name(self) -> &'static str {
-        Metric::ALL
-            .iter()
-            .find(|(_, metric)| *metric == self)
-            .map_or("", |(name, _)| name)
-    }
-
-    /// Error rates are percents; latencies are durations.
-    pub fn is_latency(self) -> bool {
-        self != Metric::ErrorRate
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Threshold {
-    Percent(f64),
-    /// Milliseconds.
-    Duration(u64),
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Autoscale {
-    pub min: u32,
-    pub max: u32,
-    pub cpu: Option<f64>,
-    pub memory: Option<f64>,
-    pub origin: Origin,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Resources {
-    pub cpu: Option<String>,
-    pub memory: Option<String>,
-    pub cpu_limit: Option<String>,
-    pub memory_limit: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -267,7 +267,10 @@ impl<'p> Lowerer<'p> {
             }
             "image" => job.image = Some(Box::new(value)),
             "runner" => job.runner = Some(Box::new(value)),
-            "timeout" => job.timeout = self.constant_duration(&value, "`timeout`"),
+            "timeout" => {
+                job.timeout = self.constant_duration(&value, "`timeout`");
+                job.timeout_origin = Some(value.origin);
+            }
             "retry" => {
                 job.retry = self
                     .constant_int(&value, "`retry`", 0, 2)

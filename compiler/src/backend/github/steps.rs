@@ -428,7 +428,7 @@ fn deploy_steps(job: &Job, deploy: &Deploy, inputs: &Inputs<'_>, out: &mut Vec<Y
             Yaml::str(format!("${{{{ secrets.{secret} }}}}")),
         );
     }
-    let timeout = job.timeout.map_or(900, |milliseconds| milliseconds / 1000);
+    let timeout = crate::backend::deploy::wait_seconds(job);
     let script = crate::backend::deploy::deploy_script(job, deploy, &placeholders, timeout);
     let mut step = Yaml::map();
     step.insert("name", Yaml::str(format!("Deploy {}", deploy.service)));

@@ -18,6 +18,9 @@ use crate::backend::yaml::{Text, Yaml};
 use crate::ir::{Context, EnvVar, Expr, ExprKind, Job, Pipeline, StepAction};
 use crate::types::Type;
 
+/// How long GitLab lets a job run unless the job or the project says otherwise.
+const DEFAULT_JOB_TIMEOUT_MS: u64 = 60 * 60 * 1000;
+
 /// The image deploy jobs run in when they name none: Alpine with kubectl,
 /// helm, jq and the usual shell tools (`envsubst` is installed if missing).
 pub const KUBECTL_IMAGE: &str = "alpine/k8s:1.34.1";
@@ -120,7 +123,10 @@ pub fn job(
             Yaml::str(values::yaml_text(&concurrency.group, dialect)),
         );
     }
-    if let Some(timeout) = job.timeout {
+    // GitLab ends a job after an hour by default (a project setting), before
+    // a long canary's pauses are over: a deploy job that waits longer says so.
+    let implied = || crate::backend::deploy::implied_job_timeout(job, DEFAULT_JOB_TIMEOUT_MS);
+    if let Some(timeout) = job.timeout.or_else(implied) {
         out.insert("timeout", Yaml::str(values::duration(timeout)));
     }
     if let Some(retry) = job.retry.filter(|retries| *retries > 0) {

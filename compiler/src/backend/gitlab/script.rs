@@ -91,7 +91,7 @@ pub fn script(job: &Job, dialect: &Dialect) -> Script {
                 "command -v envsubst >/dev/null 2>&1 || apk add --no-cache gettext".to_owned(),
             );
         }
-        let timeout = job.timeout.map_or(900, |milliseconds| milliseconds / 1000);
+        let timeout = crate::backend::deploy::wait_seconds(job);
         let mut text = lines.join("\n");
         if !text.is_empty() {
             text.push('\n');

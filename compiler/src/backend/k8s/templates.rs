@@ -366,7 +366,7 @@ fn deploy_template(job: &Job, deploy: &Deploy, values: &Values<'_>, inputs: &Job
     );
     pod_settings(job, values, &mut template);
     let placeholders = deploy_placeholders(deploy);
-    let timeout = job.timeout.map_or(900, |milliseconds| milliseconds / 1000);
+    let timeout = crate::backend::deploy::wait_seconds(job);
     let mut source = format!("set -eu\ncd {}\n", script::SOURCE_DIRECTORY);
     source.push_str(&deploy_script(job, deploy, &placeholders, timeout));
     let mut env: Vec<Yaml> = deploy_environment(deploy)
