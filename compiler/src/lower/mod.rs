@@ -24,6 +24,7 @@ mod fold;
 mod job;
 mod operators;
 mod outputs;
+mod path;
 mod pipeline;
 mod scope;
 mod step;
