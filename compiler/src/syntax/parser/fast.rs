@@ -60,6 +60,10 @@ struct Parser<'t, 'src> {
     skip: Option<split::Split>,
     /// Whether `skip` was jumped over.
     skipped: bool,
+    /// The items of the bodies being parsed, innermost last: a body's are
+    /// moved out into a vector of their exact number when it closes, rather
+    /// than grown by doubling and shrunk for every body.
+    item_stack: Vec<Item>,
 }
 
 impl<'t, 'src> Parser<'t, 'src> {
@@ -70,6 +74,7 @@ impl<'t, 'src> Parser<'t, 'src> {
             last_end: Span::new(source_len, source_len).end,
             skip: None,
             skipped: false,
+            item_stack: Vec::new(),
         }
     }
 
@@ -178,7 +183,18 @@ impl<'src> Parser<'_, 'src> {
 
     /// The items of a file or a body, up to (not including) its end.
     fn items(&mut self) -> Parsed<Vec<Item>> {
-        let mut items = Vec::new();
+        let base = self.item_stack.len();
+        match self.items_onto_stack() {
+            Ok(()) => Ok(self.item_stack.drain(base..).collect()),
+            Err(GiveUp) => {
+                // A caller may backtrack and parse on: leave no items behind.
+                self.item_stack.truncate(base);
+                Err(GiveUp)
+            }
+        }
+    }
+
+    fn items_onto_stack(&mut self) -> Parsed<()> {
         self.skip_separators();
         while let Some(token) = self.peek() {
             if let Some(split) = self.skip
@@ -192,14 +208,13 @@ impl<'src> Parser<'_, 'src> {
             if matches!(token, TokenKind::RBrace) {
                 break;
             }
-            items.push(self.item()?);
+            let item = self.item()?;
+            self.item_stack.push(item);
             if !self.skip_separators() && !matches!(self.peek(), None | Some(TokenKind::RBrace)) {
                 return Err(GiveUp);
             }
         }
-        // The tree lives through every later phase: no slack from doubling.
-        items.shrink_to_fit();
-        Ok(items)
+        Ok(())
     }
 
     fn item(&mut self) -> Parsed<Item> {
