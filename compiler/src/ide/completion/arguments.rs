@@ -160,7 +160,7 @@ impl Context<'_> {
     }
 }
 
-fn variants_of(ty: &TypeExprKind) -> Option<Vec<String>> {
+pub(super) fn variants_of(ty: &TypeExprKind) -> Option<Vec<String>> {
     match ty {
         TypeExprKind::Enum { variants } => Some(
             variants

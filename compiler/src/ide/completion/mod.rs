@@ -3,13 +3,15 @@
 //! the enclosing block (the schemas), job names in `needs`, secrets, inputs,
 //! matrix keys, outputs of other jobs, the runtime context, stdlib modules,
 //! templates and actions through imports, the typed inputs of an action or
-//! template being called, enum values, and the built-in functions and
-//! strategy constructors that make a value of the attribute's type.
+//! template being called, enum values, the built-in functions and strategy
+//! constructors that make a value of the attribute's type, and the keys of
+//! a strategy choice (`choice.rs`).
 //!
 //! Input: an analysis and a byte offset. Output: candidates, each with the
 //! span its text replaces (the partial word before the cursor).
 
 mod arguments;
+mod choice;
 mod paths;
 
 use crate::check::schema::{self, Attributes};
@@ -149,6 +151,9 @@ pub fn completions(analysis: &Analysis, source: SourceId, offset: u32) -> Vec<Co
     }
     if let Some(string) = context.enum_string(&mut builder) {
         return string;
+    }
+    if context.strategy_choice(&text[..word_start], &mut builder) {
+        return builder.completions;
     }
     if context.arguments(before_word, &mut builder) {
         return builder.completions;

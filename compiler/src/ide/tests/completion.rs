@@ -280,3 +280,29 @@ fn completion_of_a_value_offers_the_builtins_of_its_type() {
     );
     assert!(!labels.iter().any(|label| label == "success"), "{labels:?}");
 }
+
+#[test]
+fn completion_in_a_strategy_choice_offers_the_missing_values_then_the_strategies() {
+    let text = "pipeline ci {\n  on manual {\n    input how: enum(\"canary\", \"blue_green\", \"rolling\") = \"canary\"\n  }\n  job d {\n    deploy api {\n      image    = \"ghcr.io/acme/api:1\"\n      port     = 8080\n      strategy = choose(inputs.how, {\n        canary = canary { steps = [50%, 100%] }\n        $0\n      })\n    }\n  }\n}\n";
+    let (analysis, offset) = fixture(text);
+    let found = completions(&analysis, analysis.root, offset);
+    assert_eq!(labels(&found), ["blue_green", "rolling"]);
+    assert_eq!(found[0].insert_text, "blue_green = ");
+
+    let after_key = text.replace("$0", "rolling = $0");
+    let (analysis, offset) = fixture(&after_key);
+    let found = completions(&analysis, analysis.root, offset);
+    assert_eq!(labels(&found), ["rolling", "blue_green", "canary"]);
+
+    let in_a_strategy = text
+        .replace("steps = [50%, 100%] }", "steps = [50%, 100%], $0 }")
+        .replacen("\n        $0", "", 1);
+    let (analysis, offset) = fixture(&in_a_strategy);
+    let labels = labels_of(&analysis, offset);
+    assert!(
+        !labels
+            .iter()
+            .any(|label| label == "rolling" || label == "blue_green"),
+        "inside a strategy, not a key of the choice: {labels:?}"
+    );
+}
