@@ -144,11 +144,16 @@ pub enum TypeError {
         name: String,
         expected: usize,
     },
+    /// `enum()`: a type no value has.
+    NoVariants,
 }
 
 /// Reads a type as written on a template parameter or an input.
 pub fn from_syntax(written: &TypeExpr) -> Result<Type, (TypeError, crate::span::Span)> {
     match &written.kind {
+        TypeExprKind::Enum { variants } if variants.is_empty() => {
+            Err((TypeError::NoVariants, written.span))
+        }
         TypeExprKind::Enum { variants } => Ok(Type::Enum(
             variants
                 .iter()

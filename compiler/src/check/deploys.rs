@@ -367,7 +367,15 @@ fn check_environment(job: &Job, deploy: &Deploy, diagnostics: &mut Vec<Diagnosti
                 deploy.origin,
                 format!(
                     "goes to namespace `default`, from `{}`",
-                    manifest_path(job, deploy, deploy.strategy.variants()[0].alternative)
+                    manifest_path(
+                        job,
+                        deploy,
+                        deploy
+                            .strategy
+                            .variants()
+                            .first()
+                            .and_then(|variant| variant.alternative)
+                    )
                 ),
             ),
         )

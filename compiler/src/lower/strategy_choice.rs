@@ -194,8 +194,9 @@ impl Lowerer<'_> {
                     })
                     .collect::<Vec<_>>();
                 // An alternative whose strategy had a mistake was reported;
-                // a choice missing it would deploy nothing for that value.
-                (alternatives.len() == fields.len()).then(|| {
+                // a choice missing it would deploy nothing for that value,
+                // and one without any (of an input without values) nothing.
+                (!alternatives.is_empty() && alternatives.len() == fields.len()).then(|| {
                     DeployStrategy::Chosen(StrategyChoice {
                         input: input.clone(),
                         alternatives,

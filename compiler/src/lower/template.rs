@@ -118,6 +118,17 @@ impl<'p> Lowerer<'p> {
                 );
                 Type::Error
             }
+            Err((TypeError::NoVariants, span)) => {
+                self.report(
+                    Diagnostic::new(
+                        Code::UnknownType,
+                        "an `enum` needs at least one value",
+                        Label::new(source, span, "no value has this type"),
+                    )
+                    .with_help("list the values it may take: `enum(\"staging\", \"production\")`"),
+                );
+                Type::Error
+            }
         }
     }
 
