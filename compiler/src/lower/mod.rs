@@ -43,6 +43,7 @@ use crate::span::{SourceId, Span};
 
 pub use expr::{format_duration, format_number};
 pub use scope::Scope;
+pub use strategy::{smoke_test_fields, strategy_fields};
 pub use strategy_choice::CHOOSE;
 
 /// Lowers every pipeline of the program's root files. Diagnostics found on

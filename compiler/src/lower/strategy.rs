@@ -34,6 +34,19 @@ const STRATEGIES: &[(&str, &[(&str, &str)])] = &[
     ("canary", CANARY_FIELDS),
 ];
 
+/// The fields of the strategy constructor `name`, with their types.
+pub fn strategy_fields(name: &str) -> Option<&'static [(&'static str, &'static str)]> {
+    STRATEGIES
+        .iter()
+        .find(|(strategy, _)| *strategy == name)
+        .map(|(_, fields)| *fields)
+}
+
+/// The fields of a blue-green deploy's `smoke_test = { … }`, with their types.
+pub fn smoke_test_fields() -> &'static [(&'static str, &'static str)] {
+    SMOKE_TEST_FIELDS
+}
+
 /// The fields of a blue-green deploy's `smoke_test = { … }`.
 const SMOKE_TEST_FIELDS: &[(&str, &str)] = &[
     ("run", "string"),

@@ -5,14 +5,14 @@
 //! templates and actions through imports, the typed inputs of an action or
 //! template being called, enum values, the built-in functions and strategy
 //! constructors that make a value of the attribute's type, and the keys of
-//! a strategy choice (`choice.rs`).
+//! a strategy choice and the fields of a strategy (`strategies.rs`).
 //!
 //! Input: an analysis and a byte offset. Output: candidates, each with the
 //! span its text replaces (the partial word before the cursor).
 
 mod arguments;
-mod choice;
 mod paths;
+mod strategies;
 
 use crate::check::schema::{self, Attributes};
 use crate::ide::Analysis;
@@ -152,7 +152,9 @@ pub fn completions(analysis: &Analysis, source: SourceId, offset: u32) -> Vec<Co
     if let Some(string) = context.enum_string(&mut builder) {
         return string;
     }
-    if context.strategy_choice(&text[..word_start], &mut builder) {
+    if context.strategy_choice(&text[..word_start], &mut builder)
+        || context.strategy_fields(&text[..word_start], &mut builder)
+    {
         return builder.completions;
     }
     if context.arguments(before_word, &mut builder) {

@@ -306,3 +306,23 @@ fn completion_in_a_strategy_choice_offers_the_missing_values_then_the_strategies
         "inside a strategy, not a key of the choice: {labels:?}"
     );
 }
+
+#[test]
+fn completion_in_a_strategy_offers_the_fields_not_yet_given() {
+    let text = "pipeline ci {\n  job d {\n    deploy api {\n      image    = \"ghcr.io/acme/api:1\"\n      port     = 8080\n      strategy = canary {\n        steps = [10%, 100%]\n        $0\n      }\n    }\n  }\n}\n";
+    let (analysis, offset) = fixture(text);
+    let found = completions(&analysis, analysis.root, offset);
+    assert_eq!(labels(&found), ["pause", "rollback"]);
+    assert_eq!(found[0].insert_text, "pause = ");
+    assert_eq!(found[0].detail, "duration");
+
+    let smoke_test = text.replace(
+        "canary {\n        steps = [10%, 100%]\n        $0\n      }",
+        "blue_green {\n        smoke_test = { run = \"curl -f $$PREVIEW_URL\", $0 }\n      }",
+    );
+    let (analysis, offset) = fixture(&smoke_test);
+    assert_eq!(
+        labels(&completions(&analysis, analysis.root, offset)),
+        ["image", "timeout"]
+    );
+}

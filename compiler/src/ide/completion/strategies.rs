@@ -1,6 +1,8 @@
-//! Completion in the record of `choose(inputs.NAME, { … })`: the values of
-//! the input that have no alternative yet, as keys (the checker wants one
-//! for each, E0314), and after `VALUE =` the strategies.
+//! Completion in strategy values: in the record of `choose(inputs.NAME,
+//! { … })` the values of the input that have no alternative yet, as keys
+//! (the checker wants one for each, E0314), and after `VALUE =` the
+//! strategies; in a strategy constructor (`canary { … }`) or a smoke test
+//! the fields not yet given.
 //!
 //! A record being written rarely parses, so the call is found in the text
 //! before the cursor, as `arguments.rs` finds a half-written call.
@@ -68,6 +70,73 @@ impl Context<'_> {
         }
         true
     }
+}
+
+impl Context<'_> {
+    /// Completes the fields of the strategy constructor or smoke test whose
+    /// braces `before_cursor` leaves open, at the start of a field; false
+    /// when the cursor is anywhere else.
+    pub(super) fn strategy_fields(&self, before_cursor: &str, builder: &mut Builder) -> bool {
+        let Some((record, fields)) = open_strategy_record(before_cursor) else {
+            return false;
+        };
+        let field_start = record.rsplit([',', '\n']).next().unwrap_or("").trim();
+        if !field_start.is_empty() {
+            return false;
+        }
+        let written = written_keys(record);
+        for (name, ty) in fields {
+            if !written.contains(name) {
+                builder.add_inserting(
+                    name,
+                    CompletionKind::Attribute,
+                    ty,
+                    "",
+                    &format!("{name} = "),
+                );
+            }
+        }
+        true
+    }
+}
+
+/// The fields of the record whose `{` is the innermost one still open at
+/// the end of `text`, when it is a strategy constructor in a value
+/// (`strategy = canary {`, `canary = canary {`) or a smoke test
+/// (`smoke_test = {`), and the text of the record so far.
+fn open_strategy_record(text: &str) -> Option<(&str, &'static [(&'static str, &'static str)])> {
+    let mut depth = 0usize;
+    let mut open = None;
+    for (position, character) in text.char_indices().rev() {
+        match character {
+            '}' | ')' | ']' => depth += 1,
+            '(' | '[' if depth == 0 => return None,
+            '{' if depth == 0 => {
+                open = Some(position);
+                break;
+            }
+            '{' | '(' | '[' => depth -= 1,
+            _ => {}
+        }
+    }
+    let open = open?;
+    let record = &text[open + 1..];
+    let before = text[..open].trim_end();
+    if let Some(assignment) = before.strip_suffix('=') {
+        let key = assignment.trim_end();
+        return key
+            .ends_with("smoke_test")
+            .then(|| (record, crate::lower::smoke_test_fields()));
+    }
+    let name_start = before
+        .rfind(|character: char| !(character.is_ascii_alphanumeric() || character == '_'))
+        .map_or(0, |position| position + 1);
+    let fields = crate::lower::strategy_fields(&before[name_start..])?;
+    // A constructor is a value; `job canary {` is a block.
+    before[..name_start]
+        .trim_end()
+        .ends_with('=')
+        .then_some((record, fields))
 }
 
 /// The subject of the last `choose(` call in `text` and its record so far,
@@ -138,6 +207,26 @@ mod tests {
             None
         );
         assert_eq!(open_choice("strategy = canary {"), None);
+    }
+
+    #[test]
+    fn an_open_strategy_record_is_a_constructor_in_a_value_or_a_smoke_test() {
+        let fields = |text| open_strategy_record(text).map(|(_, fields)| fields[0].0);
+        assert_eq!(
+            fields("strategy = canary {\n  steps = [10%, 100%]\n  "),
+            Some("steps")
+        );
+        assert_eq!(
+            fields("  strategy = blue_green { smoke_test = {\n"),
+            Some("run")
+        );
+        assert_eq!(
+            fields("choose(inputs.how, { rolling = rolling { "),
+            Some("max_surge")
+        );
+        assert_eq!(fields("job canary {\n  "), None);
+        assert_eq!(fields("strategy = canary { steps = ["), None);
+        assert_eq!(fields("strategy = canary { pause = 5m }\n"), None);
     }
 
     #[test]
