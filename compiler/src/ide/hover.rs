@@ -1,6 +1,7 @@
 //! Hover: what the name under the cursor is, its type and documentation,
 //! and the value a reference resolves to (a job's header, an input's type
-//! and default, a template's signature, a matrix key's values).
+//! and default, a template's signature, a matrix key's values); built-ins
+//! and the fields of strategies.
 //!
 //! Input: an analysis and a byte offset. Output: markdown and the span it
 //! describes. The documentation comes from the compiler's tables: block
@@ -14,7 +15,7 @@ use crate::ide::{Analysis, FileSpan};
 use crate::lower::builtins::Builtin;
 use crate::lower::context;
 use crate::span::{SourceId, Span};
-use crate::syntax::ast::{Block, Item};
+use crate::syntax::ast::{Block, Expr, ExprKind, Item};
 
 /// A hover: markdown describing what is at `span`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +39,9 @@ pub fn hover(analysis: &Analysis, source: SourceId, offset: u32) -> Option<Hover
             span,
             markdown: builtin_markdown(builtin),
         });
+    }
+    if let Some((span, markdown)) = strategy_field_at(items, offset) {
+        return Some(Hover { span, markdown });
     }
     if let Some(path) = locate::path_at(items, offset)
         && let Some(markdown) = env_markdown(analysis, source, items, path, offset)
@@ -69,6 +73,57 @@ pub fn hover(analysis: &Analysis, source: SourceId, offset: u32) -> Option<Hover
             Some(Hover { span, markdown })
         }
     }
+}
+
+/// A field of a strategy constructor (`pause` in `canary { … }`) or of a
+/// blue-green deploy's smoke test under the cursor: its type, from the
+/// lowering's tables, and the span of its key.
+fn strategy_field_at(items: &[Item], offset: u32) -> Option<(Span, String)> {
+    let touches = |span: Span| span.start <= offset && offset <= span.end;
+    let mut found = None;
+    crate::check::walk::for_each_expr(items, &mut |expr: &Expr| {
+        let ExprKind::Constructor { name, fields } = &expr.kind else {
+            return;
+        };
+        let [strategy] = name.segments.as_slice() else {
+            return;
+        };
+        let Some(known) = crate::lower::strategy_fields(&strategy.name) else {
+            return;
+        };
+        for field in fields {
+            if touches(field.key.span)
+                && let Some((_, ty)) = known.iter().find(|(known, _)| *known == field.key.name)
+            {
+                found = Some((
+                    field.key.span,
+                    format!(
+                        "```pipe\n{}: {ty}\n```\na field of the `{}` strategy",
+                        field.key.name, strategy.name
+                    ),
+                ));
+            }
+            if field.key.name == "smoke_test"
+                && let ExprKind::Record(inner) = &field.value.kind
+            {
+                for test_field in inner.iter().filter(|inner| touches(inner.key.span)) {
+                    if let Some((_, ty)) = crate::lower::smoke_test_fields()
+                        .iter()
+                        .find(|(known, _)| *known == test_field.key.name)
+                    {
+                        found = Some((
+                            test_field.key.span,
+                            format!(
+                                "```pipe\n{}: {ty}\n```\na field of a blue-green deploy's smoke test",
+                                test_field.key.name
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    });
+    found
 }
 
 pub fn builtin_markdown(builtin: &Builtin) -> String {

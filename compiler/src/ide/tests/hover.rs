@@ -223,3 +223,30 @@ fn hover_on_choose_and_on_a_strategy_constructor_explains_them() {
         constructor.markdown
     );
 }
+
+#[test]
+fn hover_on_a_strategy_field_shows_its_type() {
+    let text = "pipeline ci {\n  job d {\n    deploy api {\n      image    = \"ghcr.io/acme/api:1\"\n      port     = 8080\n      strategy = blue_green {\n        preview_duration = 2m\n        smoke_test = { run = \"true\", time$1out = 2m }\n        scale_down$0_delay = 5m\n      }\n    }\n  }\n}\n";
+    let (analysis, offset) = fixture(&text.replace("$1", ""));
+    let shown = hover(&analysis, analysis.root, offset).expect("hover");
+    assert!(
+        shown
+            .markdown
+            .starts_with("```pipe\nscale_down_delay: duration\n```"),
+        "{}",
+        shown.markdown
+    );
+    assert!(
+        shown.markdown.contains("`blue_green` strategy"),
+        "{}",
+        shown.markdown
+    );
+    let (analysis, offset) = fixture(&text.replace("$0", "").replace("$1", "$0"));
+    let shown = hover(&analysis, analysis.root, offset).expect("hover");
+    assert!(
+        shown.markdown.contains("timeout: duration"),
+        "{}",
+        shown.markdown
+    );
+    assert!(shown.markdown.contains("smoke test"), "{}", shown.markdown);
+}
