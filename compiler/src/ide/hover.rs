@@ -93,7 +93,7 @@ fn strategy_field_at(items: &[Item], offset: u32) -> Option<(Span, String)> {
         };
         for field in fields {
             if touches(field.key.span)
-                && let Some((_, ty)) = known.iter().find(|(known, _)| *known == field.key.name)
+                && let Some(ty) = field_type(known, &field.key.name)
             {
                 found = Some((
                     field.key.span,
@@ -107,9 +107,8 @@ fn strategy_field_at(items: &[Item], offset: u32) -> Option<(Span, String)> {
                 && let ExprKind::Record(inner) = &field.value.kind
             {
                 for test_field in inner.iter().filter(|inner| touches(inner.key.span)) {
-                    if let Some((_, ty)) = crate::lower::smoke_test_fields()
-                        .iter()
-                        .find(|(known, _)| *known == test_field.key.name)
+                    if let Some(ty) =
+                        field_type(crate::lower::smoke_test_fields(), &test_field.key.name)
                     {
                         found = Some((
                             test_field.key.span,
@@ -124,6 +123,14 @@ fn strategy_field_at(items: &[Item], offset: u32) -> Option<(Span, String)> {
         }
     });
     found
+}
+
+/// The type of field `name` in a table of `(field, type)`.
+fn field_type(fields: &[(&'static str, &'static str)], name: &str) -> Option<&'static str> {
+    fields
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, ty)| *ty)
 }
 
 pub fn builtin_markdown(builtin: &Builtin) -> String {

@@ -96,6 +96,23 @@ impl Builder {
     }
 }
 
+impl Builder {
+    /// A built-in, inserted with what opens its arguments or fields.
+    pub(super) fn add_builtin(&mut self, builtin: &builtins::Builtin) {
+        let open = match builtin.kind {
+            BuiltinKind::Constructor => " {",
+            BuiltinKind::Function | BuiltinKind::Method => "(",
+        };
+        self.add_inserting(
+            builtin.name,
+            CompletionKind::Function,
+            builtin.signature,
+            builtin.doc,
+            &format!("{}{open}", builtin.name),
+        );
+    }
+}
+
 fn is_word_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-'
 }
@@ -461,17 +478,7 @@ impl<'a> Context<'a> {
             if builtin.kind == BuiltinKind::Method || builtin.value_type != ty {
                 continue;
             }
-            let open = match builtin.kind {
-                BuiltinKind::Constructor => " {",
-                _ => "(",
-            };
-            builder.add_inserting(
-                builtin.name,
-                CompletionKind::Function,
-                builtin.signature,
-                builtin.doc,
-                &format!("{}{open}", builtin.name),
-            );
+            builder.add_builtin(builtin);
         }
     }
 

@@ -22,17 +22,10 @@ impl Context<'_> {
         };
         let alternative = record.rsplit([',', '\n']).next().unwrap_or("").trim();
         if alternative.ends_with('=') {
-            for builtin in BUILTINS {
-                if builtin.kind == BuiltinKind::Constructor {
-                    builder.add_inserting(
-                        builtin.name,
-                        CompletionKind::Function,
-                        builtin.signature,
-                        builtin.doc,
-                        &format!("{} {{", builtin.name),
-                    );
-                }
-            }
+            BUILTINS
+                .iter()
+                .filter(|builtin| builtin.kind == BuiltinKind::Constructor)
+                .for_each(|builtin| builder.add_builtin(builtin));
             return true;
         }
         if !alternative.is_empty() {
