@@ -81,6 +81,7 @@ pub fn check_program(
     );
     diagnostics.extend(tree_diagnostics);
     diagnostics.extend(lowering_diagnostics);
+    check::success_triggers::check_success_triggers(&project, sources, loader, &mut diagnostics);
     // The checks of the IR read it alone; two groups of them at once.
     let (target_diagnostics, graph_diagnostics) = parallel::both(
         large,
@@ -157,6 +158,14 @@ pub fn build(
     checked
         .diagnostics
         .extend(output_collisions(&checked.project));
+    let mut not_built = Vec::new();
+    check::success_triggers::check_built_together(
+        &checked.project,
+        sources,
+        &checked.diagnostics,
+        &mut not_built,
+    );
+    checked.diagnostics.extend(not_built);
     if checked.diagnostics.iter().any(Diagnostic::is_error) {
         return BuildResult {
             diagnostics: checked.diagnostics,

@@ -114,4 +114,32 @@ impl pipec::resolve::ModuleLoader for FileLoader {
             Err(error) => Err(describe_io(&error)),
         }
     }
+
+    fn pipe_files_in(&self, directory: &str) -> Vec<String> {
+        pipe_files_in(directory)
+    }
+}
+
+/// The `.pipe` files directly in `directory`, sorted; none when it cannot
+/// be read (the pipeline looked for is then reported as unknown).
+pub fn pipe_files_in(directory: &str) -> Vec<String> {
+    let listed = if directory.is_empty() { "." } else { directory };
+    let Ok(entries) = std::fs::read_dir(listed) else {
+        return Vec::new();
+    };
+    let mut files: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_file()))
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".pipe"))
+        .map(|name| {
+            if directory.is_empty() {
+                name
+            } else {
+                format!("{directory}/{name}")
+            }
+        })
+        .collect();
+    files.sort();
+    files
 }

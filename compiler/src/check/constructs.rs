@@ -56,6 +56,16 @@ pub fn collect_pipeline(pipeline: &Pipeline, uses: &mut Vec<(Construct, Origin)>
     {
         uses.push((Construct::PullRequestTypes, pull_request.origin));
     }
+    // The branch filter of `on success` is a condition on the upstream
+    // run, written by each target's condition translation.
+    if let Some(success) = &pipeline.triggers.success
+        && success
+            .branches
+            .iter()
+            .any(|text| !glob::is_literal(text) && glob::as_prefix(text).is_none())
+    {
+        uses.push((Construct::GlobCondition, success.origin));
+    }
     for schedule in &pipeline.triggers.schedules {
         uses.push((Construct::Schedule, schedule.origin));
     }

@@ -27,6 +27,7 @@ mod scripts;
 mod secrets;
 mod strategy_choice;
 mod structure;
+pub mod success_triggers;
 pub mod suggest;
 pub mod targets;
 mod unused;

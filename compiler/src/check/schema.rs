@@ -177,8 +177,13 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "bool",
                 "the pull request's checks are required for merging, so it must report on every pull request",
             ),
+            attribute(
+                "pipeline",
+                "string",
+                "the pipeline of the same directory whose successful runs start this one",
+            ),
         ]),
-        doc: "a trigger: `push`, `pull_request`, `schedule` or `manual`",
+        doc: "a trigger: `push`, `pull_request`, `schedule`, `manual` or `success` of another pipeline",
     },
     BlockSchema {
         keyword: "env",

@@ -104,6 +104,11 @@ codes! {
     UnknownStepOutput = "E0222", Error, "unknown step output";
     /// `env.NAME` naming no variable of an enclosing `env` block.
     UnknownEnvVariable = "E0225", Error, "unknown environment variable";
+    /// `on success { pipeline = … }` naming no pipeline of the project, or
+    /// one left out of the build.
+    UnknownPipeline = "E0226", Error, "unknown pipeline";
+    /// Pipelines that start each other by `on success`.
+    PipelineTriggerCycle = "E0227", Error, "pipelines start each other";
     /// Jobs whose `needs` form a cycle.
     NeedsCycle = "E0301", Error, "cycle in needs";
     /// A job that lists itself in `needs`.

@@ -28,7 +28,7 @@ pub use matrix::{Matrix, MatrixAxis, MatrixCombination};
 pub use strategy_choice::{DeployStrategy, DeployVariant, StrategyAlternative, StrategyChoice};
 pub use triggers::{
     Filters, Input, InputType, Literal, ManualTrigger, PullRequestTrigger, PushTrigger, Schedule,
-    Triggers,
+    SuccessTrigger, Triggers,
 };
 
 use crate::span::{SourceId, Span};
@@ -60,6 +60,41 @@ impl Origin {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Project {
     pub pipelines: Vec<Pipeline>,
+}
+
+impl Project {
+    /// The pipelines each pipeline's successful runs start (those whose
+    /// `on success` names it), in source order. Names are unique in a
+    /// build, which is all the backends see.
+    pub fn followers(&self) -> Followers<'_> {
+        let mut by_name: foldhash::HashMap<&str, Vec<&Pipeline>> = foldhash::HashMap::default();
+        for pipeline in &self.pipelines {
+            if let Some(success) = &pipeline.triggers.success {
+                by_name
+                    .entry(success.pipeline.as_str())
+                    .or_default()
+                    .push(pipeline);
+            }
+        }
+        Followers { by_name }
+    }
+
+    pub fn pipeline(&self, name: &str) -> Option<&Pipeline> {
+        self.pipelines.iter().find(|pipeline| pipeline.name == name)
+    }
+}
+
+/// See [`Project::followers`].
+#[derive(Debug)]
+pub struct Followers<'p> {
+    by_name: foldhash::HashMap<&'p str, Vec<&'p Pipeline>>,
+}
+
+impl<'p> Followers<'p> {
+    /// The pipelines that follow the pipeline named `upstream`.
+    pub fn of(&self, upstream: &str) -> &[&'p Pipeline] {
+        self.by_name.get(upstream).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// A map from job names to positions, built on first use. It checks what

@@ -1,9 +1,11 @@
 //! What starts a pipeline: pushes and pull requests with their filters,
-//! schedules, and runs by hand with typed inputs.
+//! schedules, runs by hand with typed inputs, and the success of another
+//! pipeline.
 
 use serde::Serialize;
 
-use super::Origin;
+use super::{Context, Expr, ExprKind, Origin, StringTest};
+use crate::types::Type;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Triggers {
@@ -11,6 +13,7 @@ pub struct Triggers {
     pub pull_request: Option<PullRequestTrigger>,
     pub schedules: Vec<Schedule>,
     pub manual: Option<ManualTrigger>,
+    pub success: Option<SuccessTrigger>,
 }
 
 impl Triggers {
@@ -19,6 +22,67 @@ impl Triggers {
             && self.pull_request.is_none()
             && self.schedules.is_empty()
             && self.manual.is_none()
+            && self.success.is_none()
+    }
+}
+
+/// `on success { pipeline = "ci", branches = […] }`: the pipeline runs
+/// after every successful run of `pipeline` (of the same project) on a
+/// branch `branches` match, whatever started that run, except a pull
+/// request: code under review never starts what comes after it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SuccessTrigger {
+    /// The label of the upstream pipeline.
+    pub pipeline: String,
+    /// Where that label is written.
+    pub pipeline_origin: Origin,
+    /// Globs over the upstream run's branch; empty is any branch (and tags).
+    pub branches: Vec<String>,
+    pub origin: Origin,
+}
+
+impl SuccessTrigger {
+    /// Whether a successful upstream run starts this pipeline, as a
+    /// condition on the upstream run's context: `event != "pull_request"`
+    /// and the branch filter. Every backend writes it with its own
+    /// condition translation, so that it means the same everywhere.
+    pub fn condition(&self) -> Expr {
+        let origin = self.origin;
+        let context = |context: Context, ty: Type| Expr::new(ExprKind::Context(context), ty, origin);
+        let string = |text: &str| Expr::new(ExprKind::String(text.to_owned()), Type::String, origin);
+        let not_pull_request = Expr::new(
+            ExprKind::Compare {
+                op: super::CompareOp::NotEq,
+                lhs: Box::new(context(Context::Event, crate::lower::context::event_type())),
+                rhs: Box::new(string("pull_request")),
+            },
+            Type::Bool,
+            origin,
+        );
+        if self.branches.is_empty() {
+            return not_pull_request;
+        }
+        let branch_tests: Vec<Expr> = self
+            .branches
+            .iter()
+            .map(|pattern| {
+                Expr::new(
+                    ExprKind::Test {
+                        test: StringTest::Matches,
+                        value: Box::new(context(Context::Branch, Type::String)),
+                        pattern: Box::new(string(pattern)),
+                    },
+                    Type::Bool,
+                    origin,
+                )
+            })
+            .collect();
+        let branch = if branch_tests.len() == 1 {
+            branch_tests.into_iter().next().expect("one test")
+        } else {
+            Expr::new(ExprKind::Any(branch_tests), Type::Bool, origin)
+        };
+        Expr::new(ExprKind::All(vec![not_pull_request, branch]), Type::Bool, origin)
     }
 }
 

@@ -8,6 +8,10 @@ use crate::types::Type;
 /// The events a pipeline can run for, as `event` compares them.
 pub const EVENTS: &[&str] = &["push", "pull_request", "schedule", "manual"];
 
+/// The labels of `on` blocks: the events, and `success` of another
+/// pipeline (whose runs keep the event that started them).
+pub const TRIGGERS: &[&str] = &["push", "pull_request", "schedule", "manual", "success"];
+
 /// One fixed name of the context.
 #[derive(Debug)]
 pub struct ContextName {

@@ -5,10 +5,10 @@ use crate::check::suggest;
 use crate::diagnostic::{Code, Diagnostic, Label};
 use crate::ir::{
     self, ExprKind, Filters, Input, InputType, Literal, ManualTrigger, Origin, PullRequestTrigger,
-    PushTrigger, Schedule,
+    PushTrigger, Schedule, SuccessTrigger,
 };
 use crate::lower::Lowerer;
-use crate::lower::context::EVENTS;
+use crate::lower::context::TRIGGERS;
 use crate::lower::expr::Destination;
 use crate::lower::scope::Scope;
 use crate::span::Span;
@@ -32,6 +32,7 @@ impl Lowerer<'_> {
         let mut inputs = Vec::new();
         let mut required: Option<Span> = None;
         let mut path_filter: Option<Span> = None;
+        let mut upstream: Option<(String, Origin)> = None;
         for item in items {
             match item {
                 Item::Attribute(attribute) => {
@@ -54,10 +55,11 @@ impl Lowerer<'_> {
                             )
                         }
                         "schedule" => name == "cron",
+                        "success" => matches!(name, "pipeline" | "branches"),
                         _ => false,
                     };
                     if !allowed {
-                        if EVENTS.contains(&event.name.as_str()) {
+                        if TRIGGERS.contains(&event.name.as_str()) {
                             self.report(
                                 Diagnostic::new(
                                     Code::UnknownAttribute,
@@ -93,6 +95,11 @@ impl Lowerer<'_> {
                         "tags" => tags = self.constant_strings(&value, &what),
                         "types" => types = self.constant_strings(&value, &what),
                         "cron" => crons.extend(self.constant_string(&value, "a schedule")),
+                        "pipeline" => {
+                            upstream = self
+                                .constant_string(&value, "the pipeline `on success` follows")
+                                .map(|name| (name, value.origin))
+                        }
                         _ => {}
                     }
                 }
@@ -142,15 +149,39 @@ impl Lowerer<'_> {
                     .extend(crons.into_iter().map(|cron| Schedule { cron, origin }));
             }
             "manual" => triggers.manual = Some(ManualTrigger { inputs, origin }),
+            "success" => match upstream {
+                Some((pipeline, pipeline_origin)) => {
+                    triggers.success = Some(SuccessTrigger {
+                        pipeline,
+                        pipeline_origin,
+                        branches: filters.branches,
+                        origin,
+                    })
+                }
+                // A value that was not a constant string is reported already.
+                None if items.iter().any(|item| {
+                    matches!(item, Item::Attribute(attribute) if attribute.key.name == "pipeline")
+                }) => {}
+                None => self.report(
+                    Diagnostic::new(
+                        Code::MalformedBlock,
+                        "`on success` needs the `pipeline` it follows",
+                        Label::new(origin.source, origin.span, "after which pipeline?"),
+                    )
+                    .with_help(
+                        "add `pipeline = \"ci\"`: the label of a pipeline of the same directory",
+                    ),
+                ),
+            },
             other => {
                 let mut diagnostic = Diagnostic::new(
                     Code::UnknownBlock,
                     format!("unknown trigger `{other}`"),
                     Label::new(scope.source, event.span, "not an event"),
                 );
-                if !suggest::offer(&mut diagnostic, other, EVENTS, scope.source, event.span) {
+                if !suggest::offer(&mut diagnostic, other, TRIGGERS, scope.source, event.span) {
                     diagnostic = diagnostic.with_note(
-                        "the events are `push`, `pull_request`, `schedule` and `manual`",
+                        "the triggers are `push`, `pull_request`, `schedule`, `manual` and `success`",
                     );
                 }
                 self.report(diagnostic);
@@ -218,6 +249,7 @@ fn trigger_help(event: &str) -> &'static str {
             "`on pull_request` takes `branches`, `branches_ignore`, `paths`, `paths_ignore` and `types`"
         }
         "schedule" => "`on schedule` takes `cron`",
+        "success" => "`on success` takes `pipeline` and `branches`",
         _ => "`on manual` takes `input NAME: TYPE = default` lines",
     }
 }

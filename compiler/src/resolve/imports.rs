@@ -14,6 +14,15 @@ use crate::syntax::{self, ParsedFile, ast::Item};
 pub trait ModuleLoader {
     /// The text at `path`, or a short reason (such as "no such file").
     fn load(&self, path: &str) -> Result<String, String>;
+
+    /// The `.pipe` files directly in `directory` (`""` for the current
+    /// one), as paths `load` takes, in a stable order. The pipeline an `on
+    /// success` follows is looked for there when it is not among the files
+    /// given, so that one file of a project checks on its own. A loader
+    /// without files has none.
+    fn pipe_files_in(&self, _directory: &str) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A loader for callers without files (tests of single texts, the fuzzers):

@@ -11,6 +11,7 @@ pub mod actions;
 mod expr;
 mod job;
 mod permissions;
+mod starts;
 mod steps;
 mod triggers;
 
@@ -24,9 +25,15 @@ pub const DEFAULT_RUNNER: &str = "ubuntu-24.04";
 
 pub fn generate(project: &Project, context: &BuildContext) -> Generated {
     let mut generated = Generated::default();
+    let followers = project.followers();
     for pipeline in &project.pipelines {
         let mut document = MappingDocument::new(&header(&pipeline.source_file, context), &["on"]);
-        write_workflow(pipeline, &mut document, &mut generated.notes);
+        let starts: Vec<(String, Yaml)> = followers
+            .of(&pipeline.name)
+            .iter()
+            .map(|follower| starts::start_job(pipeline, follower, &followers))
+            .collect();
+        write_workflow(pipeline, &starts, &mut document, &mut generated.notes);
         generated.files.push(OutputFile {
             path: format!(".github/workflows/{}.yml", pipeline.name),
             contents: document.finish(),
@@ -40,6 +47,7 @@ pub fn generate(project: &Project, context: &BuildContext) -> Generated {
 /// exists whole in memory.
 fn write_workflow(
     pipeline: &Pipeline,
+    starts: &[(String, Yaml)],
     document: &mut MappingDocument<'_>,
     notes: &mut Vec<String>,
 ) {
@@ -48,7 +56,11 @@ fn write_workflow(
     };
     let mut workflow = Yaml::map();
     workflow.insert("name", Yaml::str(pipeline.display_name().to_owned()));
-    workflow.insert("on", triggers::on(&pipeline.triggers));
+    let mut on = triggers::on(&pipeline.triggers);
+    if pipeline.triggers.success.is_some() {
+        on.insert("workflow_call", triggers::workflow_call(pipeline));
+    }
+    workflow.insert("on", on);
     workflow.insert("permissions", permissions::workflow(pipeline));
     if let Some(concurrency) = &pipeline.concurrency {
         workflow.insert("concurrency", job::concurrency(concurrency, &inputs));
@@ -74,7 +86,9 @@ fn write_workflow(
             continue;
         }
         match jobs_written_over(&jobs_escapes) {
-            JobsEscape::Replaces(jobs) => write_jobs(pipeline, &inputs, &jobs, document, notes),
+            JobsEscape::Replaces(jobs) => {
+                write_jobs(pipeline, &inputs, starts, &jobs, document, notes)
+            }
             JobsEscape::ReplacesAll(value) => document.entry(0, JOBS, &value),
         }
     }
@@ -118,6 +132,7 @@ fn jobs_written_over(escapes: &[(String, RawValue)]) -> JobsEscape {
 fn write_jobs(
     pipeline: &Pipeline,
     inputs: &expr::Inputs,
+    starts: &[(String, Yaml)],
     replaced: &[(String, Yaml)],
     document: &mut MappingDocument<'_>,
     notes: &mut Vec<String>,
@@ -127,8 +142,10 @@ fn write_jobs(
         .iter()
         .map(|notification| job::notification(pipeline, notification))
         .collect();
-    let has_entries =
-        !pipeline.jobs.is_empty() || !notifications.is_empty() || !replaced.is_empty();
+    let has_entries = !pipeline.jobs.is_empty()
+        || !starts.is_empty()
+        || !notifications.is_empty()
+        || !replaced.is_empty();
     document.open(0, JOBS, has_entries);
     let replacement = |name: &str| {
         replaced
@@ -183,14 +200,15 @@ fn write_jobs(
     );
     document.append(second_fragment);
     notes.extend(second_notes);
-    for (name, notify_job) in &notifications {
-        document.entry(1, name, replacement(name).unwrap_or(notify_job));
+    for (name, start_job) in starts.iter().chain(&notifications) {
+        document.entry(1, name, replacement(name).unwrap_or(start_job));
     }
     for (name, job) in replaced {
         let replaces_one = pipeline.job(name).is_some()
-            || notifications
+            || starts
                 .iter()
-                .any(|(notify_name, _)| notify_name == name);
+                .chain(&notifications)
+                .any(|(generated_name, _)| generated_name == name);
         if !replaces_one {
             document.entry(1, name, job);
         }

@@ -3,7 +3,7 @@
 //! it uses, plus what it asks for.
 
 use crate::backend::yaml::Yaml;
-use crate::ir::{Job, Permission, Pipeline, StepAction, TextPart};
+use crate::ir::{Followers, Job, Permission, Pipeline, StepAction, TextPart};
 
 pub fn workflow(pipeline: &Pipeline) -> Yaml {
     map(&pipeline
@@ -14,6 +14,11 @@ pub fn workflow(pipeline: &Pipeline) -> Yaml {
 }
 
 pub fn job(job: &Job) -> Yaml {
+    map(&granted(job))
+}
+
+/// What `job`'s token may do, as `(scope, access)` pairs.
+pub fn granted(job: &Job) -> Vec<(String, String)> {
     let mut granted: Vec<(String, String)> = Vec::new();
     let mut grant = |scope: &str, access: &str| {
         match granted.iter_mut().find(|(known, _)| known == scope) {
@@ -68,7 +73,52 @@ pub fn job(job: &Job) -> Yaml {
             None => granted.push((permission.scope.clone(), permission.access.clone())),
         }
     }
-    map(&granted)
+    granted
+}
+
+/// The permissions of the job that calls `pipeline` as a reusable
+/// workflow: the called jobs' tokens can have no more than the caller's,
+/// so it grants the union of what they are given (`write` over `read`,
+/// either over `none`), the pipeline's own followers' included.
+pub fn caller(pipeline: &Pipeline, followers: &Followers<'_>) -> Yaml {
+    let mut union: Vec<(String, String)> = Vec::new();
+    collect_called(pipeline, followers, &mut union);
+    union.retain(|(_, access)| access != "none");
+    union.sort();
+    map(&union)
+}
+
+fn collect_called(
+    pipeline: &Pipeline,
+    followers: &Followers<'_>,
+    union: &mut Vec<(String, String)>,
+) {
+    let explicit = pipeline
+        .permissions
+        .iter()
+        .map(|permission| (permission.scope.clone(), permission.access.clone()));
+    let jobs = pipeline.jobs.iter().flat_map(granted);
+    for (scope, access) in explicit.chain(jobs) {
+        match union.iter_mut().find(|(known, _)| *known == scope) {
+            Some((_, existing)) => {
+                if rank(&access) > rank(existing) {
+                    *existing = access;
+                }
+            }
+            None => union.push((scope, access)),
+        }
+    }
+    for follower in followers.of(&pipeline.name) {
+        collect_called(follower, followers, union);
+    }
+}
+
+fn rank(access: &str) -> u8 {
+    match access {
+        "write" => 2,
+        "read" => 1,
+        _ => 0,
+    }
 }
 
 /// A script that pushes to GitHub's container registry.

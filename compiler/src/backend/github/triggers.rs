@@ -1,7 +1,7 @@
 //! Triggers → the workflow's `on:`.
 
 use crate::backend::yaml::Yaml;
-use crate::ir::{Filters, InputType, Literal, Triggers};
+use crate::ir::{Filters, Input, InputType, Literal, Pipeline, Triggers};
 
 pub fn on(triggers: &Triggers) -> Yaml {
     let mut on = Yaml::map();
@@ -48,15 +48,7 @@ pub fn on(triggers: &Triggers) -> Yaml {
             let mut inputs = Yaml::map();
             for input in &manual.inputs {
                 let mut entry = Yaml::map();
-                entry.insert(
-                    "description",
-                    Yaml::str(
-                        input
-                            .description
-                            .clone()
-                            .unwrap_or_else(|| input.name.clone()),
-                    ),
-                );
+                entry.insert("description", Yaml::str(description(input)));
                 entry.insert("required", Yaml::Bool(input.default.is_none()));
                 match &input.ty {
                     InputType::String => entry.insert("type", Yaml::str("string")),
@@ -68,14 +60,7 @@ pub fn on(triggers: &Triggers) -> Yaml {
                     }
                 }
                 if let Some(default) = &input.default {
-                    entry.insert(
-                        "default",
-                        match default {
-                            Literal::String(text) => Yaml::str(text.clone()),
-                            Literal::Int(number) => Yaml::Int(*number),
-                            Literal::Bool(flag) => Yaml::Bool(*flag),
-                        },
-                    );
+                    entry.insert("default", literal(default));
                 }
                 inputs.insert(input.name.clone(), entry);
             }
@@ -84,6 +69,65 @@ pub fn on(triggers: &Triggers) -> Yaml {
         on.insert("workflow_dispatch", event);
     }
     on
+}
+
+/// `on: workflow_call` of a pipeline with `on success`: the upstream's
+/// workflow calls it from a last job (`super::starts`). The manual inputs
+/// are inputs of the call too, left to their defaults (a call cannot offer
+/// choices, so an enum is a string); the declared secrets are passed one by
+/// one, never inherited wholesale.
+pub fn workflow_call(pipeline: &Pipeline) -> Yaml {
+    let mut event = Yaml::map();
+    let inputs = pipeline.inputs();
+    if !inputs.is_empty() {
+        let mut entries = Yaml::map();
+        for input in inputs {
+            let mut entry = Yaml::map();
+            entry.insert("description", Yaml::str(description(input)));
+            entry.insert("required", Yaml::Bool(false));
+            entry.insert(
+                "type",
+                Yaml::str(match input.ty {
+                    InputType::Bool => "boolean",
+                    InputType::Int => "number",
+                    InputType::String | InputType::Enum(_) => "string",
+                }),
+            );
+            if let Some(default) = &input.default {
+                entry.insert("default", literal(default));
+            }
+            entries.insert(input.name.clone(), entry);
+        }
+        event.insert("inputs", entries);
+    }
+    if !pipeline.secrets.is_empty() {
+        let mut secrets = Yaml::map();
+        for secret in &pipeline.secrets {
+            let mut entry = Yaml::map();
+            if let Some(description) = &secret.description {
+                entry.insert("description", Yaml::str(description.clone()));
+            }
+            entry.insert("required", Yaml::Bool(true));
+            secrets.insert(secret.name.clone(), entry);
+        }
+        event.insert("secrets", secrets);
+    }
+    event
+}
+
+fn description(input: &Input) -> String {
+    input
+        .description
+        .clone()
+        .unwrap_or_else(|| input.name.clone())
+}
+
+fn literal(default: &Literal) -> Yaml {
+    match default {
+        Literal::String(text) => Yaml::str(text.clone()),
+        Literal::Int(number) => Yaml::Int(*number),
+        Literal::Bool(flag) => Yaml::Bool(*flag),
+    }
 }
 
 /// `branches` and `branches-ignore` may not both be given for one event:

@@ -20,6 +20,7 @@ mod numbers;
 mod render;
 mod script;
 pub mod stages;
+mod starts;
 mod values;
 mod workflow;
 
@@ -189,45 +190,55 @@ fn parent_document(project: &Project) -> Yaml {
     }
     document.insert("stages", Yaml::Seq(vec![Yaml::str("pipelines")]));
     let dialect = Dialect::new(false);
-    for pipeline in &project.pipelines {
-        let variables = RuleVariables::of(pipeline, true);
-        let rules = workflow::event_rules(&pipeline.triggers, variables.reference);
-        let mut trigger_job = Yaml::map();
-        trigger_job.insert("stage", Yaml::str("pipelines"));
-        trigger_job.insert("rules", workflow::rules_yaml(&rules, variables));
-        if !pipeline.inputs().is_empty() {
-            let prefix = input_prefix(pipeline);
-            let passed = pipeline
-                .inputs()
-                .iter()
-                .map(|input| {
-                    let name = crate::backend::names::env_name(&crate::ir::Context::Input(
-                        input.name.clone(),
-                    ));
-                    let value = Yaml::str(format!("${{{prefix}{name}}}"));
-                    (name.into(), value)
-                })
-                .collect();
-            trigger_job.insert("variables", Yaml::Map(passed));
+    for (pipeline, root_jobs) in project.pipelines.iter().zip(starts::root_jobs(project)) {
+        for root_job in root_jobs {
+            let name = root_job.name.clone();
+            document.insert(name, trigger_job(pipeline, root_job, &dialect));
         }
-        let mut include = Yaml::map();
-        include.insert("local", Yaml::str(child_path(&pipeline.name)));
-        let mut trigger = Yaml::map();
-        trigger.insert("include", Yaml::Seq(vec![include]));
-        trigger.insert("strategy", Yaml::str("depend"));
-        let mut forward = Yaml::map();
-        forward.insert("pipeline_variables", Yaml::Bool(true));
-        trigger.insert("forward", forward);
-        trigger_job.insert("trigger", trigger);
-        if let Some(concurrency) = &pipeline.concurrency {
-            trigger_job.insert(
-                "resource_group",
-                Yaml::str(values::yaml_text(&concurrency.group, &dialect)),
-            );
-        }
-        document.insert(format!("{}-pipeline", pipeline.name), trigger_job);
     }
     document
+}
+
+/// A job of the parent file that starts `pipeline` as a child pipeline.
+fn trigger_job(pipeline: &Pipeline, root_job: starts::RootJob, dialect: &Dialect) -> Yaml {
+    let variables = RuleVariables::of(pipeline, true);
+    let mut trigger_job = Yaml::map();
+    trigger_job.insert("stage", Yaml::str("pipelines"));
+    if let Some(upstream) = root_job.needs {
+        trigger_job.insert("needs", Yaml::Seq(vec![Yaml::str(upstream)]));
+    }
+    trigger_job.insert("rules", workflow::rules_yaml(&root_job.rules, variables));
+    if !pipeline.inputs().is_empty() {
+        let prefix = input_prefix(pipeline);
+        let passed = pipeline
+            .inputs()
+            .iter()
+            .map(|input| {
+                let name = crate::backend::names::env_name(&crate::ir::Context::Input(
+                    input.name.clone(),
+                ));
+                let value = Yaml::str(format!("${{{prefix}{name}}}"));
+                (name.into(), value)
+            })
+            .collect();
+        trigger_job.insert("variables", Yaml::Map(passed));
+    }
+    let mut include = Yaml::map();
+    include.insert("local", Yaml::str(child_path(&pipeline.name)));
+    let mut trigger = Yaml::map();
+    trigger.insert("include", Yaml::Seq(vec![include]));
+    trigger.insert("strategy", Yaml::str("depend"));
+    let mut forward = Yaml::map();
+    forward.insert("pipeline_variables", Yaml::Bool(true));
+    trigger.insert("forward", forward);
+    trigger_job.insert("trigger", trigger);
+    if let Some(concurrency) = &pipeline.concurrency {
+        trigger_job.insert(
+            "resource_group",
+            Yaml::str(values::yaml_text(&concurrency.group, dialect)),
+        );
+    }
+    trigger_job
 }
 
 /// The prefix of a pipeline's inputs in a project of several pipelines.

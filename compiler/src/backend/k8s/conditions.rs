@@ -50,12 +50,24 @@ pub fn task_condition(pipeline: &Pipeline, job: &Job) -> (Option<String>, Option
         let translator = Translator {
             values: Values::new(pipeline, Some(job)),
             pipeline,
-            job,
+            job: Some(job),
             env_depth: std::cell::Cell::new(0),
         };
         format!("{{{{= {} }}}}", translator.expression(condition))
     });
     (depends, when)
+}
+
+/// A condition on the workflow's parameters alone (no job's status), as
+/// a `when`: that of a task submitting a follower.
+pub fn pipeline_condition(pipeline: &Pipeline, condition: &Expr) -> String {
+    let translator = Translator {
+        values: Values::new(pipeline, None),
+        pipeline,
+        job: None,
+        env_depth: std::cell::Cell::new(0),
+    };
+    format!("{{{{= {} }}}}", translator.expression(condition))
 }
 
 /// The condition of a notification on the workflow's final status.
@@ -85,7 +97,8 @@ enum Level {
 struct Translator<'a> {
     values: Values<'a>,
     pipeline: &'a Pipeline,
-    job: &'a Job,
+    /// `None` for a condition of no job's.
+    job: Option<&'a Job>,
     /// How many `env.X` values are being translated inside each other.
     env_depth: std::cell::Cell<u32>,
 }
@@ -246,7 +259,7 @@ impl Translator<'_> {
             Status::Success => {
                 let checks: Vec<String> = self
                     .job
-                    .needs
+                    .map_or(&[][..], |job| &job.needs)
                     .iter()
                     .filter_map(|need| self.pipeline.job(&need.job))
                     .map(|needed| format!("{} == 'Succeeded'", task_status(needed)))
@@ -254,7 +267,10 @@ impl Translator<'_> {
                 joined(checks, " && ", Level::And, "true")
             }
             Status::Failure => {
-                let checks: Vec<String> = ancestors(self.pipeline, self.job)
+                let checks: Vec<String> = self
+                    .job
+                    .map(|job| ancestors(self.pipeline, job))
+                    .unwrap_or_default()
                     .into_iter()
                     .map(|ancestor| format!("{} in ['Failed', 'Error']", task_status(ancestor)))
                     .collect();

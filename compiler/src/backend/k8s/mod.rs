@@ -27,6 +27,7 @@ mod pod;
 mod rollouts;
 mod script;
 mod smoke_test;
+mod starts;
 mod templates;
 mod workflow;
 
@@ -43,11 +44,15 @@ use crate::ir::{Pipeline, Project};
 
 pub fn generate(project: &Project, context: &BuildContext) -> Generated {
     let mut generated = Generated::default();
+    let followers = project.followers();
     for pipeline in &project.pipelines {
         let header = header(&pipeline.source_file, context);
         generated.files.push(OutputFile {
             path: naming::workflow_file(pipeline),
-            contents: render(&header, &workflow::workflow_documents(pipeline)),
+            contents: render(
+                &header,
+                &workflow::workflow_documents(pipeline, followers.of(&pipeline.name)),
+            ),
         });
         if !pipeline.triggers.schedules.is_empty() {
             generated.files.push(OutputFile {

@@ -62,6 +62,11 @@ pub fn git_parameter(context: &Context) -> Option<&'static str> {
     })
 }
 
+/// The template (and DAG task) of a pipeline that submits `follower`.
+pub fn start_template(follower: &Pipeline) -> String {
+    format!("pipec-start-{}", dns_label(&follower.name))
+}
+
 /// `k8s/workflows/<pipeline>.yaml`: the WorkflowTemplate and the volume
 /// claims of its caches.
 pub fn workflow_file(pipeline: &Pipeline) -> String {

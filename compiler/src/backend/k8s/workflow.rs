@@ -7,6 +7,7 @@ use crate::backend::k8s::inputs::{JobInputs, argument, arguments, artifact_from,
 use crate::backend::k8s::merge::escape_into;
 use crate::backend::k8s::naming;
 use crate::backend::k8s::pod::{self, TOOLS_IMAGE};
+use crate::backend::k8s::starts;
 use crate::backend::k8s::templates;
 use crate::backend::yaml::Yaml;
 use crate::ir::{InputType, Job, Literal, Notification, Pipeline};
@@ -33,7 +34,7 @@ fn metadata(pipeline: &Pipeline, name: String) -> Yaml {
 }
 
 /// The documents of `k8s/workflows/<pipeline>.yaml`.
-pub fn workflow_documents(pipeline: &Pipeline) -> Vec<Yaml> {
+pub fn workflow_documents(pipeline: &Pipeline, followers: &[&Pipeline]) -> Vec<Yaml> {
     let mut documents: Vec<Yaml> = pod::cache_names(pipeline)
         .iter()
         .map(|cache| cache_claim(pipeline, cache))
@@ -48,8 +49,11 @@ pub fn workflow_documents(pipeline: &Pipeline) -> Vec<Yaml> {
         meta.insert("annotations", annotations);
     }
     template.insert("metadata", meta);
-    template.insert("spec", spec(pipeline));
+    template.insert("spec", spec(pipeline, followers));
     documents.push(template);
+    if !followers.is_empty() {
+        documents.extend(starts::starter_documents(pipeline));
+    }
     documents
 }
 
@@ -73,7 +77,7 @@ fn cache_claim(pipeline: &Pipeline, cache: &str) -> Yaml {
     claim
 }
 
-fn spec(pipeline: &Pipeline) -> Yaml {
+fn spec(pipeline: &Pipeline, followers: &[&Pipeline]) -> Yaml {
     let values = Values::new(pipeline, None);
     let mut spec = Yaml::map();
     spec.insert("entrypoint", Yaml::str(naming::MAIN_TEMPLATE));
@@ -81,7 +85,7 @@ fn spec(pipeline: &Pipeline) -> Yaml {
         spec.insert("onExit", Yaml::str(naming::EXIT_TEMPLATE));
     }
     let mut arguments = Yaml::map();
-    arguments.insert("parameters", parameters(pipeline));
+    arguments.insert("parameters", parameters(pipeline, !followers.is_empty()));
     spec.insert("arguments", arguments);
     if let Some(concurrency) = &pipeline.concurrency {
         spec.insert(
@@ -91,7 +95,7 @@ fn spec(pipeline: &Pipeline) -> Yaml {
     }
     spec.insert("securityContext", pod::pod_security_context(pod::USER_ID));
     spec.insert("volumes", pod::workflow_volumes(pipeline));
-    let mut all = vec![dag(pipeline)];
+    let mut all = vec![dag(pipeline, followers)];
     for job in &pipeline.jobs {
         if naming::has_matrix_template(job) {
             all.push(matrix_template(pipeline, job));
@@ -101,6 +105,11 @@ fn spec(pipeline: &Pipeline) -> Yaml {
         }
         all.extend(templates::job_templates(pipeline, job));
     }
+    all.extend(
+        followers
+            .iter()
+            .map(|follower| starts::start_template(pipeline, follower)),
+    );
     if !pipeline.notifications.is_empty() {
         all.push(exit_handler(pipeline));
         for (index, notification) in pipeline.notifications.iter().enumerate() {
@@ -115,12 +124,14 @@ fn spec(pipeline: &Pipeline) -> Yaml {
 /// The workflow's parameters: the git context, then the manual inputs
 /// with their defaults (every parameter has a value, so that a
 /// CronWorkflow, which sets only `event`, can submit the template).
-fn parameters(pipeline: &Pipeline) -> Yaml {
+fn parameters(pipeline: &Pipeline, has_followers: bool) -> Yaml {
     let mut used: Vec<&str> = naming::ALWAYS_DECLARED.to_vec();
-    if pipeline
-        .jobs
-        .iter()
-        .any(|job| job.checkout || !job.deploys.is_empty())
+    // Followers are given the repository, whether this pipeline clones it or not.
+    if has_followers
+        || pipeline
+            .jobs
+            .iter()
+            .any(|job| job.checkout || !job.deploys.is_empty())
     {
         used.push("git_repo");
     }
@@ -201,11 +212,16 @@ fn parameters(pipeline: &Pipeline) -> Yaml {
 }
 
 /// The entry template: one DAG task per job.
-fn dag(pipeline: &Pipeline) -> Yaml {
+fn dag(pipeline: &Pipeline, followers: &[&Pipeline]) -> Yaml {
     let tasks: Vec<Yaml> = pipeline
         .jobs
         .iter()
         .map(|job| task(pipeline, job))
+        .chain(
+            followers
+                .iter()
+                .map(|follower| starts::start_task(pipeline, follower)),
+        )
         .collect();
     let mut dag = Yaml::map();
     // A failed job must not keep independent jobs from starting, as on

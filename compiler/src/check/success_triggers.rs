@@ -1,0 +1,329 @@
+//! `on success { pipeline = … }` across the pipelines of a project: the
+//! pipeline it follows exists in the same directory, and no pipelines
+//! start each other in a circle.
+//!
+//! A project is a directory: `pipec build DIR` compiles its files
+//! together, and the files of several directories may be checked at once.
+//! When one file is checked alone, the pipeline it follows is looked for
+//! in the other `.pipe` files of its directory, read through the loader,
+//! so that a pre-commit hook or an editor checking one file does not
+//! report a pipeline that is there.
+
+use foldhash::{HashMap, HashMapExt};
+
+use crate::check::suggest;
+use crate::diagnostic::{Code, Diagnostic, Edit, Fix, Label};
+use crate::ir::{Pipeline, Project, SuccessTrigger};
+use crate::resolve::ModuleLoader;
+use crate::source::Sources;
+use crate::syntax::ast::Item;
+
+/// The directory of a source's name, `""` for the current one.
+pub fn directory_of(name: &str) -> &str {
+    name.rfind('/').map_or("", |slash| &name[..slash])
+}
+
+/// The pipelines of the project by directory and label, for the upstream
+/// lookups of one compilation.
+struct Projects<'p> {
+    by_name: HashMap<(&'p str, &'p str), usize>,
+    directories: Vec<&'p str>,
+}
+
+impl<'p> Projects<'p> {
+    fn new(project: &'p Project, sources: &'p Sources) -> Projects<'p> {
+        let directories: Vec<&str> = project
+            .pipelines
+            .iter()
+            .map(|pipeline| {
+                sources
+                    .get(pipeline.origin.source)
+                    .map_or("", |file| directory_of(&file.name))
+            })
+            .collect();
+        let mut by_name = HashMap::with_capacity(project.pipelines.len());
+        for (index, pipeline) in project.pipelines.iter().enumerate() {
+            by_name
+                .entry((directories[index], pipeline.name.as_str()))
+                .or_insert(index);
+        }
+        Projects {
+            by_name,
+            directories,
+        }
+    }
+
+    /// The pipeline `trigger` of the pipeline at `index` follows.
+    fn upstream(&self, index: usize, trigger: &SuccessTrigger) -> Option<usize> {
+        self.by_name
+            .get(&(self.directories[index], trigger.pipeline.as_str()))
+            .copied()
+    }
+}
+
+/// Unknown upstream pipelines (E0226) and cycles (E0227).
+pub fn check_success_triggers(
+    project: &Project,
+    sources: &Sources,
+    loader: &dyn ModuleLoader,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if project
+        .pipelines
+        .iter()
+        .all(|pipeline| pipeline.triggers.success.is_none())
+    {
+        return;
+    }
+    let projects = Projects::new(project, sources);
+    let mut upstreams: Vec<Option<usize>> = vec![None; project.pipelines.len()];
+    // Pipelines of the files beside, by directory, read once each.
+    let mut beside: HashMap<&str, Vec<(String, String)>> = HashMap::new();
+    for (index, pipeline) in project.pipelines.iter().enumerate() {
+        let Some(trigger) = &pipeline.triggers.success else {
+            continue;
+        };
+        if trigger.pipeline == pipeline.name {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::PipelineTriggerCycle,
+                    format!("pipeline `{}` follows its own success", pipeline.name),
+                    Label::new(
+                        trigger.pipeline_origin.source,
+                        trigger.pipeline_origin.span,
+                        "every successful run would start another, for ever",
+                    ),
+                )
+                .with_help("name the pipeline this one runs after, such as `pipeline = \"ci\"`"),
+            );
+            continue;
+        }
+        if let Some(upstream) = projects.upstream(index, trigger) {
+            upstreams[index] = Some(upstream);
+            continue;
+        }
+        let directory = projects.directories[index];
+        let found = beside
+            .entry(directory)
+            .or_insert_with(|| pipelines_beside(directory, sources, loader));
+        if found.iter().any(|(name, _)| *name == trigger.pipeline) {
+            continue;
+        }
+        let mut known: Vec<&str> = project
+            .pipelines
+            .iter()
+            .enumerate()
+            .filter(|(other, _)| projects.directories[*other] == directory)
+            .map(|(_, other)| other.name.as_str())
+            .chain(found.iter().map(|(name, _)| name.as_str()))
+            .filter(|name| *name != pipeline.name)
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        diagnostics.push(unknown_pipeline(pipeline, trigger, &known));
+    }
+    report_cycles(project, &upstreams, diagnostics);
+}
+
+fn unknown_pipeline(pipeline: &Pipeline, trigger: &SuccessTrigger, known: &[&str]) -> Diagnostic {
+    let at = trigger.pipeline_origin;
+    let mut diagnostic = Diagnostic::new(
+        Code::UnknownPipeline,
+        format!("no pipeline `{}` in this directory", trigger.pipeline),
+        Label::new(at.source, at.span, "not the label of a pipeline beside this file"),
+    );
+    if let Some(suggestion) = suggest::closest(&trigger.pipeline, known.iter().copied()) {
+        diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+        diagnostic.fixes.push(Fix {
+            message: format!("replace with `{suggestion}`"),
+            edits: vec![Edit {
+                source: at.source,
+                span: at.span,
+                replacement: format!("\"{suggestion}\""),
+            }],
+        });
+    } else if known.is_empty() {
+        diagnostic = diagnostic.with_note(format!(
+            "`on success` follows a pipeline of another `.pipe` file of this directory, by the label after `pipeline`; `{}` is the only pipeline here",
+            pipeline.name
+        ));
+    } else {
+        diagnostic = diagnostic.with_note(format!(
+            "the pipelines of this directory are {}",
+            known
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    diagnostic
+}
+
+/// `(label, file)` of every pipeline in the `.pipe` files of `directory`
+/// that are not part of the compilation.
+fn pipelines_beside(
+    directory: &str,
+    sources: &Sources,
+    loader: &dyn ModuleLoader,
+) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for path in loader.pipe_files_in(directory) {
+        let compiled = sources
+            .iter()
+            .any(|file| same_path(&file.name, &path));
+        if compiled {
+            continue;
+        }
+        let Ok(text) = loader.load(&path) else {
+            continue;
+        };
+        // Only the labels are read: what else is wrong in a file that was
+        // not asked for is its own check's business.
+        let parsed = crate::syntax::parse(&text, crate::span::SourceId(u32::MAX));
+        for item in &parsed.file.items {
+            if let Item::Block(block) = item
+                && block.keyword.name == "pipeline"
+                && let Some(label) = &block.label
+            {
+                found.push((label.name.clone(), path.clone()));
+            }
+        }
+    }
+    found
+}
+
+fn same_path(a: &str, b: &str) -> bool {
+    a.strip_prefix("./").unwrap_or(a) == b.strip_prefix("./").unwrap_or(b)
+}
+
+/// Each pipeline follows at most one, so the links form chains: each is
+/// walked once, and a walk that comes back to itself is a cycle, reported
+/// once at its first pipeline in source order.
+fn report_cycles(project: &Project, upstreams: &[Option<usize>], diagnostics: &mut Vec<Diagnostic>) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        OnWalk(usize),
+        Done,
+    }
+    let mut marks = vec![Mark::New; upstreams.len()];
+    for start in 0..upstreams.len() {
+        let mut at = start;
+        while marks[at] == Mark::New {
+            marks[at] = Mark::OnWalk(start);
+            match upstreams[at] {
+                Some(next) => at = next,
+                None => break,
+            }
+        }
+        if marks[at] == Mark::OnWalk(start) && upstreams[at].is_some() {
+            let mut members = vec![at];
+            let mut next = upstreams[at].expect("on a cycle");
+            while next != at {
+                members.push(next);
+                next = upstreams[next].expect("on a cycle");
+            }
+            members.sort_unstable();
+            diagnostics.push(cycle(project, &members));
+        }
+        let mut at = start;
+        while let Mark::OnWalk(walk) = marks[at]
+            && walk == start
+        {
+            marks[at] = Mark::Done;
+            match upstreams[at] {
+                Some(next) => at = next,
+                None => break,
+            }
+        }
+    }
+}
+
+fn cycle(project: &Project, members: &[usize]) -> Diagnostic {
+    let trigger_of = |index: usize| {
+        project.pipelines[index]
+            .triggers
+            .success
+            .as_ref()
+            .expect("a member of a cycle follows another")
+    };
+    let first = trigger_of(members[0]);
+    let names: Vec<String> = members
+        .iter()
+        .map(|&index| format!("`{}`", project.pipelines[index].name))
+        .collect();
+    let mut diagnostic = Diagnostic::new(
+        Code::PipelineTriggerCycle,
+        format!("pipelines {} start each other", names.join(" and ")),
+        Label::new(
+            first.pipeline_origin.source,
+            first.pipeline_origin.span,
+            format!(
+                "`{}` runs after `{}`",
+                project.pipelines[members[0]].name, first.pipeline
+            ),
+        ),
+    );
+    for &index in &members[1..] {
+        let trigger = trigger_of(index);
+        diagnostic = diagnostic.with_secondary(Label::new(
+            trigger.pipeline_origin.source,
+            trigger.pipeline_origin.span,
+            format!(
+                "`{}` runs after `{}`",
+                project.pipelines[index].name, trigger.pipeline
+            ),
+        ));
+    }
+    diagnostic
+        .with_note("each successful run would start the next, for ever")
+        .with_help("remove the `on success` of one of them; the first of a chain needs another trigger, such as `on push`")
+}
+
+/// For a build: an upstream pipeline found only in a file beside those
+/// given would not get the job that starts this one, so the generated
+/// files would never start it. (A check of one file lets that pass.)
+pub fn check_built_together(
+    project: &Project,
+    sources: &Sources,
+    earlier: &[Diagnostic],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if project
+        .pipelines
+        .iter()
+        .all(|pipeline| pipeline.triggers.success.is_none())
+    {
+        return;
+    }
+    let projects = Projects::new(project, sources);
+    for (index, pipeline) in project.pipelines.iter().enumerate() {
+        let Some(trigger) = &pipeline.triggers.success else {
+            continue;
+        };
+        let at = trigger.pipeline_origin;
+        let reported = earlier.iter().any(|diagnostic| {
+            diagnostic.primary.source == at.source && diagnostic.primary.span == at.span
+        });
+        if reported || trigger.pipeline == pipeline.name || projects.upstream(index, trigger).is_some() {
+            continue;
+        }
+        let directory = projects.directories[index];
+        diagnostics.push(
+            Diagnostic::new(
+                Code::UnknownPipeline,
+                format!("pipeline `{}` is not part of this build", trigger.pipeline),
+                Label::new(
+                    at.source,
+                    at.span,
+                    "its file was not given, so its output would not start this pipeline",
+                ),
+            )
+            .with_help(format!(
+                "build the whole directory: `pipec build {}`",
+                if directory.is_empty() { "." } else { directory }
+            )),
+        );
+    }
+}
