@@ -109,6 +109,25 @@ impl pipec::resolve::ModuleLoader for DirectoryLoader {
             _ => error.to_string(),
         })
     }
+
+    fn pipe_files_in(&self, directory: &str) -> Vec<String> {
+        let mut files: Vec<String> = std::fs::read_dir(self.0.join(directory))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".pipe"))
+            .map(|name| {
+                if directory.is_empty() {
+                    name
+                } else {
+                    format!("{directory}/{name}")
+                }
+            })
+            .collect();
+        files.sort();
+        files
+    }
 }
 
 /// Builds the file at `path` (relative imports from its directory) for

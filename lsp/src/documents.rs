@@ -48,16 +48,17 @@ impl ModuleLoader for OverlayLoader<'_> {
     /// The files on disk and the open buffers of `directory`.
     fn pipe_files_in(&self, directory: &str) -> Vec<String> {
         let prefix = format!("{directory}/");
-        let mut files: Vec<String> = std::fs::read_dir(if directory.is_empty() { "." } else { directory })
-            .map(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .filter_map(|entry| entry.file_name().into_string().ok())
-                    .filter(|name| name.ends_with(".pipe"))
-                    .map(|name| format!("{prefix}{name}"))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut files: Vec<String> =
+            std::fs::read_dir(if directory.is_empty() { "." } else { directory })
+                .map(|entries| {
+                    entries
+                        .filter_map(Result::ok)
+                        .filter_map(|entry| entry.file_name().into_string().ok())
+                        .filter(|name| name.ends_with(".pipe"))
+                        .map(|name| format!("{prefix}{name}"))
+                        .collect()
+                })
+                .unwrap_or_default();
         files.extend(
             self.documents
                 .keys()

@@ -125,12 +125,19 @@ pub fn check_success_triggers(
     report_cycles(project, &upstreams, diagnostics);
 }
 
+/// How many pipeline names a note lists at most.
+const MAX_LISTED: usize = 5;
+
 fn unknown_pipeline(pipeline: &Pipeline, trigger: &SuccessTrigger, known: &[&str]) -> Diagnostic {
     let at = trigger.pipeline_origin;
     let mut diagnostic = Diagnostic::new(
         Code::UnknownPipeline,
         format!("no pipeline `{}` in this directory", trigger.pipeline),
-        Label::new(at.source, at.span, "not the label of a pipeline beside this file"),
+        Label::new(
+            at.source,
+            at.span,
+            "not the label of a pipeline beside this file",
+        ),
     );
     if let Some(suggestion) = suggest::closest(&trigger.pipeline, known.iter().copied()) {
         diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
@@ -147,6 +154,10 @@ fn unknown_pipeline(pipeline: &Pipeline, trigger: &SuccessTrigger, known: &[&str
             "`on success` follows a pipeline of another `.pipe` file of this directory, by the label after `pipeline`; `{}` is the only pipeline here",
             pipeline.name
         ));
+    } else if known.len() > MAX_LISTED {
+        diagnostic = diagnostic.with_note(
+            "`on success` follows a pipeline of a `.pipe` file of this directory, by the label after `pipeline`; none of them has that label",
+        );
     } else {
         diagnostic = diagnostic.with_note(format!(
             "the pipelines of this directory are {}",
@@ -169,9 +180,7 @@ fn pipelines_beside(
 ) -> Vec<(String, String)> {
     let mut found = Vec::new();
     for path in loader.pipe_files_in(directory) {
-        let compiled = sources
-            .iter()
-            .any(|file| same_path(&file.name, &path));
+        let compiled = sources.iter().any(|file| same_path(&file.name, &path));
         if compiled {
             continue;
         }
@@ -200,7 +209,11 @@ fn same_path(a: &str, b: &str) -> bool {
 /// Each pipeline follows at most one, so the links form chains: each is
 /// walked once, and a walk that comes back to itself is a cycle, reported
 /// once at its first pipeline in source order.
-fn report_cycles(project: &Project, upstreams: &[Option<usize>], diagnostics: &mut Vec<Diagnostic>) {
+fn report_cycles(
+    project: &Project,
+    upstreams: &[Option<usize>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
@@ -306,7 +319,10 @@ pub fn check_built_together(
         let reported = earlier.iter().any(|diagnostic| {
             diagnostic.primary.source == at.source && diagnostic.primary.span == at.span
         });
-        if reported || trigger.pipeline == pipeline.name || projects.upstream(index, trigger).is_some() {
+        if reported
+            || trigger.pipeline == pipeline.name
+            || projects.upstream(index, trigger).is_some()
+        {
             continue;
         }
         let directory = projects.directories[index];

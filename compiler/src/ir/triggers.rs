@@ -48,8 +48,10 @@ impl SuccessTrigger {
     /// condition translation, so that it means the same everywhere.
     pub fn condition(&self) -> Expr {
         let origin = self.origin;
-        let context = |context: Context, ty: Type| Expr::new(ExprKind::Context(context), ty, origin);
-        let string = |text: &str| Expr::new(ExprKind::String(text.to_owned()), Type::String, origin);
+        let context =
+            |context: Context, ty: Type| Expr::new(ExprKind::Context(context), ty, origin);
+        let string =
+            |text: &str| Expr::new(ExprKind::String(text.to_owned()), Type::String, origin);
         let not_pull_request = Expr::new(
             ExprKind::Compare {
                 op: super::CompareOp::NotEq,
@@ -82,7 +84,11 @@ impl SuccessTrigger {
         } else {
             Expr::new(ExprKind::Any(branch_tests), Type::Bool, origin)
         };
-        Expr::new(ExprKind::All(vec![not_pull_request, branch]), Type::Bool, origin)
+        Expr::new(
+            ExprKind::All(vec![not_pull_request, branch]),
+            Type::Bool,
+            origin,
+        )
     }
 }
 

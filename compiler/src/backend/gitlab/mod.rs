@@ -214,9 +214,8 @@ fn trigger_job(pipeline: &Pipeline, root_job: starts::RootJob, dialect: &Dialect
             .inputs()
             .iter()
             .map(|input| {
-                let name = crate::backend::names::env_name(&crate::ir::Context::Input(
-                    input.name.clone(),
-                ));
+                let name =
+                    crate::backend::names::env_name(&crate::ir::Context::Input(input.name.clone()));
                 let value = Yaml::str(format!("${{{prefix}{name}}}"));
                 (name.into(), value)
             })

@@ -19,7 +19,14 @@ use crate::ir::Pipeline;
 
 /// The git parameters a follower is given: what every template declares,
 /// and the repository, which an upstream with followers always declares.
-pub const PASSED: &[&str] = &["git_repo", "git_branch", "git_tag", "git_sha", "git_ref", "event"];
+pub const PASSED: &[&str] = &[
+    "git_repo",
+    "git_branch",
+    "git_tag",
+    "git_sha",
+    "git_ref",
+    "event",
+];
 
 /// The service account the submissions run as.
 pub fn starter_account(upstream: &Pipeline) -> String {
@@ -51,7 +58,10 @@ pub fn start_task(upstream: &Pipeline, follower: &Pipeline) -> Yaml {
         .expect("a follower has `on success`");
     task.insert(
         "when",
-        Yaml::str(conditions::pipeline_condition(upstream, &trigger.condition())),
+        Yaml::str(conditions::pipeline_condition(
+            upstream,
+            &trigger.condition(),
+        )),
     );
     task
 }
@@ -129,7 +139,12 @@ pub fn starter_documents(upstream: &Pipeline) -> Vec<Yaml> {
         rule.insert("resources", Yaml::Seq(vec![Yaml::str(resource.to_owned())]));
         rule.insert(
             "verbs",
-            Yaml::Seq(verbs.iter().map(|verb| Yaml::str((*verb).to_owned())).collect()),
+            Yaml::Seq(
+                verbs
+                    .iter()
+                    .map(|verb| Yaml::str((*verb).to_owned()))
+                    .collect(),
+            ),
         );
         rule
     };
