@@ -178,6 +178,19 @@ pub fn manifest_text(
     text
 }
 
+/// The job of `upstream` that starts `follower` after a successful run:
+/// `start-deploy`, numbered on when a job of that name exists.
+pub fn start_job(upstream: &crate::ir::Pipeline, follower: &str) -> String {
+    let base = format!("start-{follower}");
+    let mut name = base.clone();
+    let mut counter = 2;
+    while upstream.job(&name).is_some() {
+        name = format!("{base}-{counter}");
+        counter += 1;
+    }
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,17 +216,4 @@ mod tests {
         );
         assert_eq!(env_name(&Context::Secret("TOKEN".into())), "TOKEN");
     }
-}
-
-/// The job of `upstream` that starts `follower` after a successful run:
-/// `start-deploy`, numbered on when a job of that name exists.
-pub fn start_job(upstream: &crate::ir::Pipeline, follower: &str) -> String {
-    let base = format!("start-{follower}");
-    let mut name = base.clone();
-    let mut counter = 2;
-    while upstream.job(&name).is_some() {
-        name = format!("{base}-{counter}");
-        counter += 1;
-    }
-    name
 }

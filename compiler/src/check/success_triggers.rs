@@ -100,6 +100,7 @@ pub fn check_success_triggers(
         }
         if let Some(upstream) = projects.upstream(index, trigger) {
             upstreams[index] = Some(upstream);
+            check_passed_inputs(&project.pipelines[upstream], pipeline, diagnostics);
             continue;
         }
         let directory = projects.directories[index];
@@ -127,6 +128,43 @@ pub fn check_success_triggers(
 
 /// How many pipeline names a note lists at most.
 const MAX_LISTED: usize = 5;
+
+/// The inputs an upstream run passes on must fit the follower's.
+fn check_passed_inputs(
+    upstream: &Pipeline,
+    follower: &Pipeline,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (given, taken) in crate::ir::passed_inputs(upstream, follower) {
+        if taken.ty.accepts(&given.ty) {
+            continue;
+        }
+        diagnostics.push(
+            Diagnostic::new(
+                Code::PassedInputMismatch,
+                format!(
+                    "input `{}` of `{}` does not take the values `{}` passes on",
+                    taken.name, follower.name, upstream.name
+                ),
+                Label::new(
+                    taken.origin.source,
+                    taken.origin.span,
+                    format!("`{}` here", taken.ty.describe()),
+                ),
+            )
+            .with_secondary(Label::new(
+                given.origin.source,
+                given.origin.span,
+                format!("`{}` in `{}`", given.ty.describe(), upstream.name),
+            ))
+            .with_note(format!(
+                "a pipeline started by `on success` is given the value of each manual input of the same name the run of `{}` had",
+                upstream.name
+            ))
+            .with_help("give both inputs the same type (an `enum` may take more values than the one passed on), or rename one of them so that it is not passed on"),
+        );
+    }
+}
 
 fn unknown_pipeline(pipeline: &Pipeline, trigger: &SuccessTrigger, known: &[&str]) -> Diagnostic {
     let at = trigger.pipeline_origin;

@@ -139,6 +139,9 @@ codes! {
     ChoiceNotExhaustive = "E0314", Error, "strategy choice does not cover every value";
     /// A `choose` on a value that is not an `enum` manual input.
     ChoiceNotByInput = "E0315", Error, "strategy chosen by a value that is not an enum input";
+    /// A manual input that `on success` passes on, of a type the
+    /// follower's input of that name does not take.
+    PassedInputMismatch = "E0316", Error, "input passed on of the wrong type";
     /// A trigger filter pattern that is malformed or can match nothing.
     InvalidGlob = "E0330", Error, "invalid glob";
     /// An `image` that is not a valid image reference.

@@ -28,7 +28,7 @@ pub use matrix::{Matrix, MatrixAxis, MatrixCombination};
 pub use strategy_choice::{DeployStrategy, DeployVariant, StrategyAlternative, StrategyChoice};
 pub use triggers::{
     Filters, Input, InputType, Literal, ManualTrigger, PullRequestTrigger, PushTrigger, Schedule,
-    SuccessTrigger, Triggers,
+    SuccessTrigger, Triggers, passed_inputs,
 };
 
 use crate::span::{SourceId, Span};

@@ -149,6 +149,58 @@ pub enum InputType {
     Enum(Vec<String>),
 }
 
+impl InputType {
+    /// Whether every value of `other` is a value of this type: an input
+    /// of type `other` can be passed to one of this type.
+    pub fn accepts(&self, other: &InputType) -> bool {
+        match (self, other) {
+            (InputType::String, InputType::String | InputType::Enum(_)) => true,
+            (InputType::Enum(values), InputType::Enum(given)) => {
+                given.iter().all(|value| values.contains(value))
+            }
+            _ => self == other,
+        }
+    }
+
+    /// The type as `.pipe` writes it.
+    pub fn describe(&self) -> String {
+        match self {
+            InputType::String => "string".to_owned(),
+            InputType::Bool => "bool".to_owned(),
+            InputType::Int => "int".to_owned(),
+            InputType::Enum(values) => format!(
+                "enum({})",
+                values
+                    .iter()
+                    .map(|value| format!("{value:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+/// The manual inputs an upstream run passes to a pipeline that follows it
+/// (`on success`): those of the follower with the name of one of the
+/// upstream's, as `(upstream's, follower's)`. The others take their
+/// defaults.
+pub fn passed_inputs<'p>(
+    upstream: &'p super::Pipeline,
+    follower: &'p super::Pipeline,
+) -> Vec<(&'p Input, &'p Input)> {
+    follower
+        .inputs()
+        .iter()
+        .filter_map(|input| {
+            upstream
+                .inputs()
+                .iter()
+                .find(|known| known.name == input.name)
+                .map(|known| (known, input))
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Literal {

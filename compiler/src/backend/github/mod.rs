@@ -18,7 +18,7 @@ mod triggers;
 pub(crate) use crate::backend::escape::escape_into;
 use crate::backend::yaml::{MappingDocument, Yaml};
 use crate::backend::{BuildContext, Generated, OutputFile, header};
-use crate::ir::{Job, Pipeline, Project, RawValue};
+use crate::ir::{Followers, Job, Pipeline, Project, RawValue};
 
 /// The runner of jobs that do not name one.
 pub const DEFAULT_RUNNER: &str = "ubuntu-24.04";
@@ -33,7 +33,13 @@ pub fn generate(project: &Project, context: &BuildContext) -> Generated {
             .iter()
             .map(|follower| starts::start_job(pipeline, follower, &followers))
             .collect();
-        write_workflow(pipeline, &starts, &mut document, &mut generated.notes);
+        write_workflow(
+            pipeline,
+            &followers,
+            &starts,
+            &mut document,
+            &mut generated.notes,
+        );
         generated.files.push(OutputFile {
             path: format!(".github/workflows/{}.yml", pipeline.name),
             contents: document.finish(),
@@ -47,6 +53,7 @@ pub fn generate(project: &Project, context: &BuildContext) -> Generated {
 /// exists whole in memory.
 fn write_workflow(
     pipeline: &Pipeline,
+    followers: &Followers<'_>,
     starts: &[(String, Yaml)],
     document: &mut MappingDocument<'_>,
     notes: &mut Vec<String>,
@@ -58,7 +65,10 @@ fn write_workflow(
     workflow.insert("name", Yaml::str(pipeline.display_name().to_owned()));
     let mut on = triggers::on(&pipeline.triggers);
     if pipeline.triggers.success.is_some() {
-        on.insert("workflow_call", triggers::workflow_call(pipeline));
+        on.insert(
+            "workflow_call",
+            triggers::workflow_call(pipeline, followers),
+        );
     }
     workflow.insert("on", on);
     workflow.insert("permissions", permissions::workflow(pipeline));

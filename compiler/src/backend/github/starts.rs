@@ -2,10 +2,11 @@
 //! (a reusable workflow, `on: workflow_call`) from a last job, once every
 //! other job is done and none failed. A call rather than `workflow_run`:
 //! the called run has the caller's event, ref and commit, needs no
-//! privileged trigger, and gets exactly the secrets it declares.
+//! privileged trigger, and gets exactly the secrets it declares, and the
+//! values of the manual inputs it shares with the caller.
 
 use crate::backend::github::expr::{self, Inputs};
-use crate::backend::github::permissions;
+use crate::backend::github::{permissions, triggers};
 use crate::backend::names;
 use crate::backend::yaml::Yaml;
 use crate::ir::{Expr, ExprKind, Followers, Pipeline, Status};
@@ -86,9 +87,21 @@ pub fn start_job(
             "zizmor: ignore[self-repository]".to_owned(),
         ),
     );
-    if !follower.secrets.is_empty() {
+    let passed = crate::ir::passed_inputs(upstream, follower);
+    if !passed.is_empty() {
+        let mut with = Yaml::map();
+        for (given, _) in passed {
+            with.insert(
+                given.name.clone(),
+                Yaml::str(format!("${{{{ inputs.{} }}}}", given.name)),
+            );
+        }
+        job.insert("with", with);
+    }
+    let secrets_passed = triggers::called_secrets(follower, followers);
+    if !secrets_passed.is_empty() {
         let mut secrets = Yaml::map();
-        for secret in &follower.secrets {
+        for secret in secrets_passed {
             secrets.insert(
                 secret.name.clone(),
                 Yaml::str(format!("${{{{ secrets.{} }}}}", secret.name)),

@@ -1,7 +1,7 @@
 //! Triggers → the workflow's `on:`.
 
 use crate::backend::yaml::Yaml;
-use crate::ir::{Filters, Input, InputType, Literal, Pipeline, Triggers};
+use crate::ir::{Filters, Followers, Input, InputType, Literal, Pipeline, SecretDecl, Triggers};
 
 pub fn on(triggers: &Triggers) -> Yaml {
     let mut on = Yaml::map();
@@ -76,7 +76,7 @@ pub fn on(triggers: &Triggers) -> Yaml {
 /// are inputs of the call too, left to their defaults (a call cannot offer
 /// choices, so an enum is a string); the declared secrets are passed one by
 /// one, never inherited wholesale.
-pub fn workflow_call(pipeline: &Pipeline) -> Yaml {
+pub fn workflow_call(pipeline: &Pipeline, followers: &Followers<'_>) -> Yaml {
     let mut event = Yaml::map();
     let inputs = pipeline.inputs();
     if !inputs.is_empty() {
@@ -100,9 +100,10 @@ pub fn workflow_call(pipeline: &Pipeline) -> Yaml {
         }
         event.insert("inputs", entries);
     }
-    if !pipeline.secrets.is_empty() {
+    let called = called_secrets(pipeline, followers);
+    if !called.is_empty() {
         let mut secrets = Yaml::map();
-        for secret in &pipeline.secrets {
+        for secret in called {
             let mut entry = Yaml::map();
             if let Some(description) = &secret.description {
                 entry.insert("description", Yaml::str(description.clone()));
@@ -113,6 +114,33 @@ pub fn workflow_call(pipeline: &Pipeline) -> Yaml {
         event.insert("secrets", secrets);
     }
     event
+}
+
+/// The secrets a call of `pipeline` must be given: its own, and those of
+/// the pipelines it calls in turn, whose calls read them from its
+/// `secrets` context. Each once, in the order first met.
+pub fn called_secrets<'p>(
+    pipeline: &'p Pipeline,
+    followers: &Followers<'p>,
+) -> Vec<&'p SecretDecl> {
+    let mut found: Vec<&SecretDecl> = Vec::new();
+    let mut pending: Vec<&Pipeline> = vec![pipeline];
+    let mut visited: Vec<&str> = Vec::new();
+    while let Some(next) = pending.pop() {
+        // The checker rejects cycles; `visited` keeps an unchecked project
+        // from looping.
+        if visited.contains(&next.name.as_str()) {
+            continue;
+        }
+        visited.push(&next.name);
+        for secret in &next.secrets {
+            if !found.iter().any(|known| known.name == secret.name) {
+                found.push(secret);
+            }
+        }
+        pending.extend(followers.of(&next.name).iter().rev());
+    }
+    found
 }
 
 fn description(input: &Input) -> String {

@@ -208,17 +208,11 @@ fn trigger_job(pipeline: &Pipeline, root_job: starts::RootJob, dialect: &Dialect
         trigger_job.insert("needs", Yaml::Seq(vec![Yaml::str(upstream)]));
     }
     trigger_job.insert("rules", workflow::rules_yaml(&root_job.rules, variables));
-    if !pipeline.inputs().is_empty() {
-        let prefix = input_prefix(pipeline);
-        let passed = pipeline
-            .inputs()
-            .iter()
-            .map(|input| {
-                let name =
-                    crate::backend::names::env_name(&crate::ir::Context::Input(input.name.clone()));
-                let value = Yaml::str(format!("${{{prefix}{name}}}"));
-                (name.into(), value)
-            })
+    if !root_job.inputs.is_empty() {
+        let passed = root_job
+            .inputs
+            .into_iter()
+            .map(|(name, value)| (name.into(), Yaml::str(value)))
             .collect();
         trigger_job.insert("variables", Yaml::Map(passed));
     }
@@ -241,7 +235,7 @@ fn trigger_job(pipeline: &Pipeline, root_job: starts::RootJob, dialect: &Dialect
 }
 
 /// The prefix of a pipeline's inputs in a project of several pipelines.
-fn input_prefix(pipeline: &Pipeline) -> String {
+pub(super) fn input_prefix(pipeline: &Pipeline) -> String {
     format!("{}_", crate::backend::names::screaming(&pipeline.name))
 }
 

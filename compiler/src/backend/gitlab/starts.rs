@@ -19,6 +19,10 @@ pub struct RootJob {
     pub rules: Vec<EventRule>,
     /// The trigger job of the upstream pipeline this one runs after.
     pub needs: Option<String>,
+    /// The value each manual input gets, as `(INPUTS_NAME, value)`: the
+    /// parent's form variable of this pipeline, or of the upstream run
+    /// for an input it passes on.
+    pub inputs: Vec<(String, String)>,
     /// The rules a job following this one starts from: `rules` with tag
     /// pushes told apart from branch pushes, so that `git.ref` is right.
     follow_rules: Vec<EventRule>,
@@ -51,6 +55,7 @@ fn jobs_of(
             name: format!("{}-pipeline", pipeline.name),
             rules: own,
             needs: None,
+            inputs: own_inputs(pipeline),
             follow_rules: workflow::event_rules(&pipeline.triggers, true),
         });
     }
@@ -63,21 +68,66 @@ fn jobs_of(
             .iter()
             .position(|known| known.name == success.pipeline)
     {
+        let upstream_pipeline = &project.pipelines[upstream];
+        let reads_reference = RuleVariables::of(pipeline, true).reference;
         for upstream_job in jobs_of(project, upstream, memo, depth + 1) {
-            let rules = after(pipeline, &upstream_job.follow_rules);
-            if rules.is_empty() {
+            let follow_rules = after(pipeline, &upstream_job.follow_rules);
+            if follow_rules.is_empty() {
                 continue;
+            }
+            // Tag pushes told apart only where `git.ref` is read: both
+            // sets of rules hold exactly when the upstream's job is there.
+            let rules = if reads_reference {
+                follow_rules.clone()
+            } else {
+                after(pipeline, &upstream_job.rules)
+            };
+            let mut inputs = own_inputs(pipeline);
+            for (given, _) in crate::ir::passed_inputs(upstream_pipeline, pipeline) {
+                let variable = input_variable(&given.name);
+                let upstream_value = upstream_job
+                    .inputs
+                    .iter()
+                    .find(|(name, _)| *name == variable)
+                    .map(|(_, value)| value.clone());
+                if let (Some(slot), Some(value)) = (
+                    inputs.iter_mut().find(|(name, _)| *name == variable),
+                    upstream_value,
+                ) {
+                    slot.1 = value;
+                }
             }
             found.push(RootJob {
                 name: format!("{}-after-{}", pipeline.name, upstream_job.name),
-                follow_rules: rules.clone(),
+                follow_rules,
                 rules,
                 needs: Some(upstream_job.name),
+                inputs,
             });
         }
     }
     memo[position] = Some(found.clone());
     found
+}
+
+/// `INPUTS_NAME`, the variable a child pipeline reads input `name` from.
+fn input_variable(name: &str) -> String {
+    crate::backend::names::env_name(&crate::ir::Context::Input(name.to_owned()))
+}
+
+/// Each input of `pipeline` from the parent's form, where the Run
+/// pipeline form sets it (`${DEPLOY_INPUTS_ENVIRONMENT}`).
+fn own_inputs(pipeline: &Pipeline) -> Vec<(String, String)> {
+    let prefix = super::input_prefix(pipeline);
+    pipeline
+        .inputs()
+        .iter()
+        .map(|input| {
+            let variable = input_variable(&input.name);
+            let value = format!("${{{prefix}{variable}}}");
+            (variable, value)
+        })
+        .collect()
 }
 
 /// The upstream's rules that can start `pipeline`: not merge requests,

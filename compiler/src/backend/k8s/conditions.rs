@@ -310,7 +310,7 @@ fn parameter_reference(name: &str) -> String {
     format!("workflow.parameters{}", member(name))
 }
 
-fn member(name: &str) -> String {
+pub fn member(name: &str) -> String {
     let identifier = name
         .chars()
         .next()

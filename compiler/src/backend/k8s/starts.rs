@@ -5,7 +5,8 @@
 //! and nothing else (a ServiceAccount, Role and RoleBinding beside the
 //! template).
 //!
-//! The follower gets the upstream run's git parameters and event. They
+//! The follower gets the upstream run's git parameters and event, and the
+//! values of the manual inputs it shares with the upstream. They
 //! are spliced into the Workflow's manifest, a text, so each is written
 //! as a JSON string by Argo's `toJson`: a branch named `x"` or holding
 //! YAML cannot change what the manifest says.
@@ -76,14 +77,20 @@ pub fn start_template(upstream: &Pipeline, follower: &Pipeline) -> Yaml {
     metadata.insert("labels", labels(follower));
     let mut template_ref = Yaml::map();
     template_ref.insert("name", Yaml::str(naming::workflow_name(follower)));
-    let parameters: Vec<Yaml> = PASSED
+    let passed_inputs = crate::ir::passed_inputs(upstream, follower);
+    let passed: Vec<&str> = PASSED
         .iter()
-        .map(|parameter| {
-            argument(
-                parameter,
-                &format!("{{{{=toJson(workflow.parameters.{parameter})}}}}"),
-            )
-        })
+        .copied()
+        .chain(passed_inputs.iter().map(|(given, _)| given.name.as_str()))
+        .collect();
+    // Each value is written as a placeholder the writer leaves plain, then
+    // replaced by its tag: unquoted, each tag expands to the JSON string
+    // `toJson` makes, whatever the value holds.
+    let placeholder = |index: usize| format!("PIPEC_PARAMETER_{index}");
+    let parameters: Vec<Yaml> = passed
+        .iter()
+        .enumerate()
+        .map(|(index, parameter)| argument(parameter, &placeholder(index)))
         .collect();
     let mut arguments = Yaml::map();
     arguments.insert("parameters", Yaml::Seq(parameters));
@@ -95,12 +102,17 @@ pub fn start_template(upstream: &Pipeline, follower: &Pipeline) -> Yaml {
     workflow.insert("kind", Yaml::str("Workflow"));
     workflow.insert("metadata", metadata);
     workflow.insert("spec", spec);
-    // The writer quotes each tag as the text it is; unquoted, each expands
-    // to the quoted string `toJson` makes. Nothing else in the manifest is
-    // quoted: its other values are Kubernetes names.
-    let manifest = render("", &[workflow])
-        .replace("'{{=toJson(", "{{=toJson(")
-        .replace(")}}'", ")}}");
+    let mut manifest = render("", &[workflow]);
+    // Backwards, so that `…_1` is not found inside `…_10`.
+    for (index, parameter) in passed.iter().enumerate().rev() {
+        manifest = manifest.replace(
+            &format!("value: {}\n", placeholder(index)),
+            &format!(
+                "value: {{{{=toJson(workflow.parameters{})}}}}\n",
+                conditions::member(parameter)
+            ),
+        );
+    }
     let mut resource = Yaml::map();
     resource.insert("action", Yaml::str("create"));
     resource.insert("manifest", Yaml::str(manifest));
