@@ -176,8 +176,12 @@ fn judge(
 }
 
 fn list(events: &[&str]) -> String {
-    let mut unique: Vec<&str> = events.to_vec();
-    unique.dedup();
+    let mut unique: Vec<&str> = Vec::with_capacity(events.len());
+    for event in events {
+        if !unique.contains(event) {
+            unique.push(event);
+        }
+    }
     unique
         .iter()
         .map(|event| format!("`{event}`"))

@@ -306,7 +306,7 @@ fn cycle(project: &Project, members: &[usize]) -> Diagnostic {
         .collect();
     let mut diagnostic = Diagnostic::new(
         Code::PipelineTriggerCycle,
-        format!("pipelines {} start each other", names.join(" and ")),
+        format!("pipelines {} start each other", and_list(&names)),
         Label::new(
             first.pipeline_origin.source,
             first.pipeline_origin.span,
@@ -330,6 +330,15 @@ fn cycle(project: &Project, members: &[usize]) -> Diagnostic {
     diagnostic
         .with_note("each successful run would start the next, for ever")
         .with_help("remove the `on success` of one of them; the first of a chain needs another trigger, such as `on push`")
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [only] => only.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// For a build: an upstream pipeline found only in a file beside those

@@ -30,12 +30,76 @@ pub fn plan(project: &Project, only: Option<&str>, event: &Event) -> Vec<Pipelin
         .pipelines
         .iter()
         .filter(|pipeline| only.is_none_or(|name| pipeline.name == name))
-        .map(|pipeline| plan_pipeline(pipeline, event))
+        .map(|pipeline| {
+            let start = start_in(project, pipeline, event, 0);
+            plan_started(pipeline, event, start)
+        })
         .collect()
 }
 
+/// Whether `pipeline` runs for `event`: by its own triggers, or after a
+/// successful run of the pipeline its `on success` follows, which the plan
+/// assumes.
+fn start_in(project: &Project, pipeline: &Pipeline, event: &Event, depth: usize) -> Start {
+    let own = event::starts(pipeline, event);
+    let Some(success) = &pipeline.triggers.success else {
+        return own;
+    };
+    if matches!(own, Start::Runs { .. }) {
+        return own;
+    }
+    let not_started = |reason: String| Start::NotStarted {
+        reason,
+        origin: Some(success.origin),
+    };
+    if event.kind == "pull_request" {
+        return not_started(format!(
+            "a pull request's run of `{}` does not start what follows it",
+            success.pipeline
+        ));
+    }
+    // The checker rejects cycles; the bound keeps an unchecked project
+    // from recursing for ever.
+    let Some(upstream) = project
+        .pipeline(&success.pipeline)
+        .filter(|_| depth < project.pipelines.len())
+    else {
+        return own;
+    };
+    if !success.branches.is_empty() {
+        let branch = event.branch.as_deref().unwrap_or("main");
+        let on_branch = event.tag.is_none()
+            && success
+                .branches
+                .iter()
+                .any(|pattern| crate::glob::matches(pattern, branch));
+        if !on_branch {
+            let what = match &event.tag {
+                Some(tag) => format!("tag `{tag}`"),
+                None => format!("branch `{branch}`"),
+            };
+            return not_started(format!(
+                "{what} matches none of the `branches` of `on success`"
+            ));
+        }
+    }
+    match start_in(project, upstream, event, depth + 1) {
+        Start::Runs { mut assumptions } => {
+            assumptions.push(format!("the run of `{}` succeeds", upstream.name));
+            Start::Runs { assumptions }
+        }
+        Start::NotStarted { reason, .. } => not_started(format!(
+            "`{}`, which it follows, does not start: {reason}",
+            upstream.name
+        )),
+    }
+}
+
 pub fn plan_pipeline(pipeline: &Pipeline, event: &Event) -> PipelinePlan {
-    let start = event::starts(pipeline, event);
+    plan_started(pipeline, event, event::starts(pipeline, event))
+}
+
+fn plan_started(pipeline: &Pipeline, event: &Event, start: Start) -> PipelinePlan {
     let jobs = match start {
         Start::Runs { .. } => jobs::plan_jobs(pipeline, &event::facts(pipeline, event)),
         Start::NotStarted { .. } => Vec::new(),
@@ -173,6 +237,25 @@ pub fn trigger_facts(triggers: &Triggers) -> Vec<Facts> {
             base: empty(),
             inputs: Vec::new(),
         });
+    }
+    // A follower runs with the event of the upstream run, any but a pull
+    // request: which ones the upstream has is its own file's business,
+    // so each is assumed possible.
+    if let Some(success) = &triggers.success {
+        for event in ["push", "schedule", "manual"] {
+            let (branch, tag) = if success.branches.is_empty() {
+                (Known::Unknown, Known::Unknown)
+            } else {
+                (matching(&success.branches), empty())
+            };
+            facts.push(Facts {
+                event: event.to_owned(),
+                branch,
+                tag,
+                base: empty(),
+                inputs: Vec::new(),
+            });
+        }
     }
     facts
 }
