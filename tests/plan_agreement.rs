@@ -302,13 +302,20 @@ fn compare(name: &str, sources: Vec<(String, String)>) -> usize {
                 continue;
             };
             let planned = matches!(plan.start, Start::Runs { .. });
-            assert_eq!(
-                github_starts(workflow, &case),
-                planned,
-                "{name}, pipeline `{}`, {}: GitHub and the plan disagree on whether it starts",
-                plan.pipeline,
-                case.name
-            );
+            // A pipeline started by another's success is called by that
+            // one's workflow, whose start is compared on its own; its jobs
+            // see the caller's event and ref, as simulated here.
+            let called = matches!(&plan.start, Start::Runs { assumptions }
+                if assumptions.iter().any(|assumption| assumption.starts_with("the run of `")));
+            if !called {
+                assert_eq!(
+                    github_starts(workflow, &case),
+                    planned,
+                    "{name}, pipeline `{}`, {}: GitHub and the plan disagree on whether it starts",
+                    plan.pipeline,
+                    case.name
+                );
+            }
             if !planned {
                 continue;
             }

@@ -238,7 +238,7 @@ fn built(target: Target) -> Vec<pipec::backend::OutputFile> {
         .collect()
 }
 
-fn file<'a>(files: &'a [pipec::backend::OutputFile], path: &str) -> yaml_rust2::Yaml {
+fn file(files: &[pipec::backend::OutputFile], path: &str) -> yaml_rust2::Yaml {
     let text = files
         .iter()
         .find(|file| file.path == path)

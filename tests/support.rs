@@ -117,13 +117,7 @@ impl pipec::resolve::ModuleLoader for DirectoryLoader {
             .flatten()
             .filter_map(|entry| entry.file_name().into_string().ok())
             .filter(|name| name.ends_with(".pipe"))
-            .map(|name| {
-                if directory.is_empty() {
-                    name
-                } else {
-                    format!("{directory}/{name}")
-                }
-            })
+            .map(|name| pipec::check::success_triggers::join(directory, &name))
             .collect();
         files.sort();
         files

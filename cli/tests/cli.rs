@@ -508,3 +508,37 @@ fn a_write_that_fails_part_way_leaves_every_file_as_it_was() {
     );
     assert_eq!(snapshot_of(&directory.join("out")), before);
 }
+
+const FOLLOWED: &str = "pipeline ci {\n  on push { branches = [\"main\"] }\n  job build {\n    step make { run = \"make\" }\n  }\n}\n";
+const FOLLOWER: &str = "pipeline deploy {\n  on success { pipeline = \"ci\" }\n  job release {\n    step release { run = \"make release\" }\n  }\n}\n";
+
+#[test]
+fn a_follower_checks_alone_but_builds_only_with_the_pipeline_it_follows() {
+    let directory = scratch("follower");
+    let project = directory.join("project");
+    std::fs::create_dir_all(&project).expect("project directory");
+    std::fs::write(project.join("ci.pipe"), FOLLOWED).expect("write");
+    std::fs::write(project.join("deploy.pipe"), FOLLOWER).expect("write");
+    // What a pre-commit hook does when only deploy.pipe changed.
+    let output = pipec(&["check", "project/deploy.pipe"], &directory);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    let output = pipec(
+        &["build", "project/deploy.pipe", "--out", "generated"],
+        &directory,
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(text.contains("error[E0226]"), "{text}");
+    assert!(text.contains("pipec build project"), "{text}");
+    assert!(
+        !directory.join("generated").exists(),
+        "nothing is written on error"
+    );
+
+    let output = pipec(&["build", "project", "--out", "generated"], &directory);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let ci = std::fs::read_to_string(directory.join("generated/.github/workflows/ci.yml"))
+        .unwrap_or_default();
+    assert!(ci.contains("uses: ./.github/workflows/deploy.yml"), "{ci}");
+}

@@ -200,7 +200,7 @@ pub fn completion_kind(kind: CompletionKind) -> lsp::CompletionItemKind {
         CompletionKind::Secret => Kind::CONSTANT,
         CompletionKind::Input | CompletionKind::Argument => Kind::FIELD,
         CompletionKind::MatrixKey | CompletionKind::Output => Kind::PROPERTY,
-        CompletionKind::Module => Kind::MODULE,
+        CompletionKind::Module | CompletionKind::Pipeline => Kind::MODULE,
         CompletionKind::Template | CompletionKind::Action | CompletionKind::Function => {
             Kind::FUNCTION
         }

@@ -47,25 +47,22 @@ impl ModuleLoader for OverlayLoader<'_> {
 
     /// The files on disk and the open buffers of `directory`.
     fn pipe_files_in(&self, directory: &str) -> Vec<String> {
-        let prefix = format!("{directory}/");
-        let mut files: Vec<String> =
-            std::fs::read_dir(if directory.is_empty() { "." } else { directory })
-                .map(|entries| {
-                    entries
-                        .filter_map(Result::ok)
-                        .filter_map(|entry| entry.file_name().into_string().ok())
-                        .filter(|name| name.ends_with(".pipe"))
-                        .map(|name| format!("{prefix}{name}"))
-                        .collect()
-                })
-                .unwrap_or_default();
+        use pipec::check::success_triggers::{directory_of, join};
+        let listed = if directory.is_empty() { "." } else { directory };
+        let mut files: Vec<String> = std::fs::read_dir(listed)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter_map(|entry| entry.file_name().into_string().ok())
+                    .filter(|name| name.ends_with(".pipe"))
+                    .map(|name| join(directory, &name))
+                    .collect()
+            })
+            .unwrap_or_default();
         files.extend(
             self.documents
                 .keys()
-                .filter(|path| {
-                    path.strip_prefix(&prefix)
-                        .is_some_and(|name| !name.contains('/') && name.ends_with(".pipe"))
-                })
+                .filter(|path| path.ends_with(".pipe") && directory_of(path) == directory)
                 .cloned(),
         );
         files.sort();

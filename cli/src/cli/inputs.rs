@@ -132,13 +132,7 @@ pub fn pipe_files_in(directory: &str) -> Vec<String> {
         .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_file()))
         .filter_map(|entry| entry.file_name().into_string().ok())
         .filter(|name| name.ends_with(".pipe"))
-        .map(|name| {
-            if directory.is_empty() {
-                name
-            } else {
-                format!("{directory}/{name}")
-            }
-        })
+        .map(|name| pipec::check::success_triggers::join(directory, &name))
         .collect();
     files.sort();
     files

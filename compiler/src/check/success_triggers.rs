@@ -18,9 +18,23 @@ use crate::resolve::ModuleLoader;
 use crate::source::Sources;
 use crate::syntax::ast::Item;
 
-/// The directory of a source's name, `""` for the current one.
+/// The directory of a source's name, `""` for the current one and `/`
+/// for the root.
 pub fn directory_of(name: &str) -> &str {
-    name.rfind('/').map_or("", |slash| &name[..slash])
+    match name.rfind('/') {
+        Some(0) => "/",
+        Some(slash) => &name[..slash],
+        None => "",
+    }
+}
+
+/// The path of `file` in `directory`, as [`directory_of`] splits it.
+pub fn join(directory: &str, file: &str) -> String {
+    match directory {
+        "" => file.to_owned(),
+        _ if directory.ends_with('/') => format!("{directory}{file}"),
+        _ => format!("{directory}/{file}"),
+    }
 }
 
 /// The pipelines of the project by directory and label, for the upstream

@@ -40,7 +40,9 @@ pub fn hover(analysis: &Analysis, source: SourceId, offset: u32) -> Option<Hover
             markdown: builtin_markdown(builtin),
         });
     }
-    if let Some((span, markdown)) = strategy_field_at(items, offset) {
+    if let Some((span, markdown)) = strategy_field_at(items, offset)
+        .or_else(|| crate::ide::upstreams::hover(analysis, source, offset))
+    {
         return Some(Hover { span, markdown });
     }
     if let Some(path) = locate::path_at(items, offset)

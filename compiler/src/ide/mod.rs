@@ -17,6 +17,7 @@ mod locate;
 mod navigation;
 mod symbols;
 mod tokens;
+pub mod upstreams;
 
 #[cfg(test)]
 mod tests;
@@ -64,6 +65,9 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// The root: the text the analysis was made for.
     pub root: SourceId,
+    /// The pipelines of the `.pipe` files beside the root, when it has an
+    /// `on success` (their texts are in `sources`, not in `program`).
+    pub pipelines_beside: Vec<upstreams::PipelineLabel>,
     index: OnceLock<index::Index>,
 }
 
@@ -75,11 +79,18 @@ impl Analysis {
         let mut sources = Sources::new();
         let root = sources.add(name, text);
         let (result, program) = crate::check_program(&mut sources, loader, Target::ALL);
+        let pipelines_beside = match program.modules.first() {
+            Some(module) => {
+                upstreams::pipelines_beside(&module.parsed.file.items, name, &mut sources, loader)
+            }
+            None => Vec::new(),
+        };
         Analysis {
             sources,
             program,
             diagnostics: result.diagnostics,
             root,
+            pipelines_beside,
             index: OnceLock::new(),
         }
     }

@@ -22,7 +22,9 @@ pub fn symbol_at(analysis: &Analysis, source: SourceId, offset: u32) -> Option<S
 
 /// Where the name at `offset` is defined.
 pub fn definition(analysis: &Analysis, source: SourceId, offset: u32) -> Option<FileSpan> {
-    symbol_at(analysis, source, offset).map(|symbol| symbol.definition)
+    symbol_at(analysis, source, offset)
+        .map(|symbol| symbol.definition)
+        .or_else(|| crate::ide::upstreams::definition(analysis, source, offset))
 }
 
 /// Every place the name at `offset` is written, the definition first when

@@ -17,6 +17,7 @@ mod strategies;
 use crate::check::schema::{self, Attributes};
 use crate::ide::Analysis;
 use crate::ide::locate;
+use crate::ide::upstreams;
 use crate::lower::builtins::{self, BuiltinKind};
 use crate::lower::context;
 use crate::span::{SourceId, Span, floor_char_boundary};
@@ -43,6 +44,8 @@ pub enum CompletionKind {
     Context,
     /// A built-in function or strategy constructor.
     Function,
+    /// A pipeline of the directory, in `on success { pipeline = "…" }`.
+    Pipeline,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -166,6 +169,9 @@ pub fn completions(analysis: &Analysis, source: SourceId, offset: u32) -> Vec<Co
         context.after_dot(&path, before_word, &mut builder);
         return builder.completions;
     }
+    if context.upstream_pipeline(&mut builder) {
+        return builder.completions;
+    }
     if let Some(string) = context.enum_string(&mut builder) {
         return string;
     }
@@ -184,6 +190,50 @@ pub fn completions(analysis: &Analysis, source: SourceId, offset: u32) -> Vec<Co
     }
     context.value(trimmed, &mut builder);
     builder.completions
+}
+
+impl Context<'_> {
+    /// In `on success { pipeline = "…" }`: the other pipelines of the
+    /// directory.
+    fn upstream_pipeline(&self, builder: &mut Builder) -> bool {
+        let items = &self.analysis.program.modules[self.module].parsed.file.items;
+        let Some((span, _)) = upstreams::upstream_string_at(items, self.offset) else {
+            return false;
+        };
+        if !(span.start < self.offset && self.offset < span.end) {
+            return false;
+        }
+        let enclosing = items.iter().find_map(|item| match item {
+            Item::Block(block)
+                if block.keyword.name == "pipeline"
+                    && block.span.start <= self.offset
+                    && self.offset <= block.span.end =>
+            {
+                block.label.as_ref().map(|label| label.name.as_str())
+            }
+            _ => None,
+        });
+        builder.replace = Span::new(span.start as usize + 1, span.end as usize - 1);
+        for label in upstreams::candidates(self.analysis) {
+            if Some(label.name.as_str()) == enclosing
+                || builder
+                    .completions
+                    .iter()
+                    .any(|known| known.label == label.name)
+            {
+                continue;
+            }
+            let file = self.analysis.source_name(label.at.source);
+            let file = file.rsplit('/').next().unwrap_or(file);
+            builder.add(
+                &label.name,
+                CompletionKind::Pipeline,
+                &format!("pipeline in {file}"),
+                label.title.as_deref().unwrap_or(""),
+            );
+        }
+        true
+    }
 }
 
 /// The offset in `line` after `import "`, when the cursor is in that string.

@@ -21,6 +21,17 @@ impl ModuleLoader for Files {
             .cloned()
             .ok_or_else(|| "no such file".to_owned())
     }
+
+    fn pipe_files_in(&self, directory: &str) -> Vec<String> {
+        let mut files: Vec<String> = self
+            .0
+            .keys()
+            .filter(|path| crate::check::success_triggers::directory_of(path) == directory)
+            .cloned()
+            .collect();
+        files.sort();
+        files
+    }
 }
 
 /// The analysis of the fixture's root and the cursor's byte offset.

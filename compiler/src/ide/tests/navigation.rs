@@ -105,3 +105,43 @@ fn references_of_a_template_parameter_include_named_arguments() {
         "the parameter, its use in the body, the named argument"
     );
 }
+
+/// Two files of one directory: `ci` in one, `deploy` following it in the
+/// other, with the cursor in `deploy`'s `pipeline = "…"`.
+const FOLLOWER: &str = "//- /project/ci.pipe\npipeline ci {\n  name = \"Build and test\"\n  on push { branches = [\"main\"] }\n  job test { step t { run = \"make test\" } }\n}\n//- /project/deploy.pipe\npipeline deploy {\n  on success { pipeline = \"c$0i\" }\n  job release { step r { run = \"make release\" } }\n}\n";
+
+#[test]
+fn definition_of_the_pipeline_followed_is_its_label_in_the_file_beside() {
+    let (analysis, offset) = fixture(FOLLOWER);
+    assert!(
+        crate::ide::diagnostics(&analysis, analysis.root).is_empty(),
+        "the upstream is found beside the file"
+    );
+    let place = definition(&analysis, analysis.root, offset).expect("definition");
+    assert_eq!(analysis.source_name(place.source), "/project/ci.pipe");
+    assert_eq!(text_at(&analysis, place), "ci");
+}
+
+#[test]
+fn hover_on_the_pipeline_followed_names_its_file_and_title() {
+    let (analysis, offset) = fixture(FOLLOWER);
+    let hover = crate::ide::hover::hover(&analysis, analysis.root, offset).expect("hover");
+    assert!(hover.markdown.contains("pipeline ci"), "{}", hover.markdown);
+    assert!(
+        hover.markdown.contains("`ci.pipe` (Build and test)"),
+        "{}",
+        hover.markdown
+    );
+}
+
+#[test]
+fn completion_in_the_pipeline_followed_offers_the_others_of_the_directory() {
+    let text = FOLLOWER.replace("pipeline = \"c$0i\"", "pipeline = \"$0\"").replace(
+        "//- /project/deploy.pipe\n",
+        "//- /project/release.pipe\npipeline release {\n  on push { tags = [\"v*\"] }\n  job r { step r { run = \"make\" } }\n}\n//- /elsewhere/other.pipe\npipeline other {\n  on push { branches = [\"main\"] }\n  job o { step o { run = \"make\" } }\n}\n//- /project/deploy.pipe\n",
+    );
+    let (analysis, offset) = fixture(&text);
+    let completions = crate::ide::completion::completions(&analysis, analysis.root, offset);
+    // Not `deploy` itself, nor a pipeline of another directory.
+    assert_eq!(labels(&completions), ["ci", "release"]);
+}
