@@ -82,11 +82,7 @@ pub fn check_success_triggers(
     loader: &dyn ModuleLoader,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    if project
-        .pipelines
-        .iter()
-        .all(|pipeline| pipeline.triggers.success.is_none())
-    {
+    if !project.has_followers() {
         return;
     }
     let projects = Projects::new(project, sources);
@@ -115,6 +111,7 @@ pub fn check_success_triggers(
         if let Some(upstream) = projects.upstream(index, trigger) {
             upstreams[index] = Some(upstream);
             check_passed_inputs(&project.pipelines[upstream], pipeline, diagnostics);
+            check_reachable(&project.pipelines[upstream], pipeline, trigger, diagnostics);
             continue;
         }
         let directory = projects.directories[index];
@@ -142,6 +139,100 @@ pub fn check_success_triggers(
 
 /// How many pipeline names a note lists at most.
 const MAX_LISTED: usize = 5;
+
+/// W0109: a follower none of whose upstream's runs can start it: the
+/// upstream runs only for pull requests, or only for pushes to branches
+/// (or of tags) the follower's `branches` never match. Glob against glob
+/// is judged only where one side is a name, so that what is reported is
+/// certain.
+fn check_reachable(
+    upstream: &Pipeline,
+    follower: &Pipeline,
+    trigger: &SuccessTrigger,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let triggers = &upstream.triggers;
+    if triggers.manual.is_some() || !triggers.schedules.is_empty() || triggers.success.is_some() {
+        return;
+    }
+    let name = &upstream.name;
+    let (reason, help) = match &triggers.push {
+        None => (
+            format!(
+                "`{name}` runs only for pull requests, and a pull request's run starts nothing"
+            ),
+            format!(
+                "give `{name}` an `on push` (or a schedule, or `on manual`) whose runs should start `{}`",
+                follower.name
+            ),
+        ),
+        Some(push) => {
+            let pushed = &push.filters.branches;
+            let branch_pushes = !pushed.is_empty()
+                || !push.filters.branches_ignore.is_empty()
+                || push.tags.is_empty();
+            if trigger.branches.is_empty() {
+                return;
+            }
+            if !branch_pushes {
+                (
+                    format!(
+                        "`{name}` runs on pushes of tags only, and `branches` matches branches"
+                    ),
+                    "remove `branches`, so that every successful run starts it".to_owned(),
+                )
+            } else if pushed.is_empty()
+                || trigger
+                    .branches
+                    .iter()
+                    .any(|wanted| pushed.iter().any(|given| may_overlap(wanted, given)))
+            {
+                return;
+            } else {
+                (
+                    format!(
+                        "`{name}` runs on pushes to {} only, which `branches` never matches",
+                        pushed
+                            .iter()
+                            .map(|pattern| format!("`{pattern}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    format!(
+                        "follow branches `{name}` runs for, or add the branch to its `on push`"
+                    ),
+                )
+            }
+        }
+    };
+    diagnostics.push(
+        Diagnostic::new(
+            Code::FollowsNoRun,
+            format!(
+                "pipeline `{}` never starts after `{}`",
+                follower.name, upstream.name
+            ),
+            Label::new(
+                trigger.origin.source,
+                trigger.origin.span,
+                "no run of the pipeline followed can start this one",
+            ),
+        )
+        .with_note(reason)
+        .with_help(help),
+    );
+}
+
+/// Whether some branch may match both patterns; certain only when one is
+/// a name.
+fn may_overlap(a: &str, b: &str) -> bool {
+    match (crate::glob::is_literal(a), crate::glob::is_literal(b)) {
+        (true, true) => a == b,
+        (true, false) => crate::glob::matches(b, a),
+        (false, true) => crate::glob::matches(a, b),
+        (false, false) => true,
+    }
+}
 
 /// The inputs an upstream run passes on must fit the follower's.
 fn check_passed_inputs(
@@ -364,11 +455,7 @@ pub fn check_built_together(
     earlier: &[Diagnostic],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    if project
-        .pipelines
-        .iter()
-        .all(|pipeline| pipeline.triggers.success.is_none())
-    {
+    if !project.has_followers() {
         return;
     }
     let projects = Projects::new(project, sources);

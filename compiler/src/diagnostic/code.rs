@@ -182,6 +182,8 @@ codes! {
     NeedsNotInPipeline = "W0107", Warning, "needed job skipped for some event";
     /// A pull request trigger marked `required` with a path filter.
     RequiredCheckWithPathFilter = "W0108", Warning, "required pull request check with a path filter";
+    /// An `on success` whose upstream never has a run that could start it.
+    FollowsNoRun = "W0109", Warning, "no run of the pipeline followed can start this one";
     /// A deploy image tagged `latest` or not tagged at all.
     UnpinnedDeployImage = "W0120", Warning, "unpinned deploy image";
     /// A production environment whose url is `http://`.

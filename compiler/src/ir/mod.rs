@@ -79,6 +79,13 @@ impl Project {
         Followers { by_name }
     }
 
+    /// Whether any pipeline has an `on success`.
+    pub fn has_followers(&self) -> bool {
+        self.pipelines
+            .iter()
+            .any(|pipeline| pipeline.triggers.success.is_some())
+    }
+
     pub fn pipeline(&self, name: &str) -> Option<&Pipeline> {
         self.pipelines.iter().find(|pipeline| pipeline.name == name)
     }

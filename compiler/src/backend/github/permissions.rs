@@ -82,17 +82,25 @@ pub fn granted(job: &Job) -> Vec<(String, String)> {
 /// either over `none`), the pipeline's own followers' included.
 pub fn caller(pipeline: &Pipeline, followers: &Followers<'_>) -> Yaml {
     let mut union: Vec<(String, String)> = Vec::new();
-    collect_called(pipeline, followers, &mut union);
+    let mut visited: Vec<&str> = Vec::new();
+    collect_called(pipeline, followers, &mut union, &mut visited);
     union.retain(|(_, access)| access != "none");
     union.sort();
     map(&union)
 }
 
-fn collect_called(
-    pipeline: &Pipeline,
-    followers: &Followers<'_>,
+fn collect_called<'p>(
+    pipeline: &'p Pipeline,
+    followers: &Followers<'p>,
     union: &mut Vec<(String, String)>,
+    visited: &mut Vec<&'p str>,
 ) {
+    // The checker rejects cycles; this keeps an unchecked project from
+    // recursing for ever.
+    if visited.contains(&pipeline.name.as_str()) {
+        return;
+    }
+    visited.push(&pipeline.name);
     let explicit = pipeline
         .permissions
         .iter()
@@ -109,7 +117,7 @@ fn collect_called(
         }
     }
     for follower in followers.of(&pipeline.name) {
-        collect_called(follower, followers, union);
+        collect_called(follower, followers, union, visited);
     }
 }
 
