@@ -75,7 +75,8 @@ impl<'p> Projects<'p> {
     }
 }
 
-/// Unknown upstream pipelines (E0226) and cycles (E0227).
+/// Unknown upstream pipelines (E0226), cycles (E0227), inputs passed on
+/// that do not fit (E0316), and followers no upstream run starts (W0109).
 pub fn check_success_triggers(
     project: &Project,
     sources: &Sources,
@@ -87,8 +88,10 @@ pub fn check_success_triggers(
     }
     let projects = Projects::new(project, sources);
     let mut upstreams: Vec<Option<usize>> = vec![None; project.pipelines.len()];
-    // Pipelines of the files beside, by directory, read once each.
+    // Pipelines of the files beside, by directory, read once each, and the
+    // names of each directory's pipelines for "did you mean", gathered once.
     let mut beside: HashMap<&str, Vec<(String, String)>> = HashMap::new();
+    let mut names_by_directory: HashMap<&str, Vec<String>> = HashMap::new();
     for (index, pipeline) in project.pipelines.iter().enumerate() {
         let Some(trigger) = &pipeline.triggers.success else {
             continue;
@@ -121,17 +124,24 @@ pub fn check_success_triggers(
         if found.iter().any(|(name, _)| *name == trigger.pipeline) {
             continue;
         }
-        let mut known: Vec<&str> = project
-            .pipelines
+        let names = names_by_directory.entry(directory).or_insert_with(|| {
+            let mut names: Vec<String> = project
+                .pipelines
+                .iter()
+                .zip(&projects.directories)
+                .filter(|(_, other_directory)| **other_directory == directory)
+                .map(|(other, _)| other.name.clone())
+                .collect();
+            names.extend(found.iter().map(|(name, _)| name.clone()));
+            names.sort_unstable();
+            names.dedup();
+            names
+        });
+        let known: Vec<&str> = names
             .iter()
-            .enumerate()
-            .filter(|(other, _)| projects.directories[*other] == directory)
-            .map(|(_, other)| other.name.as_str())
-            .chain(found.iter().map(|(name, _)| name.as_str()))
+            .map(String::as_str)
             .filter(|name| *name != pipeline.name)
             .collect();
-        known.sort_unstable();
-        known.dedup();
         diagnostics.push(unknown_pipeline(pipeline, trigger, &known));
     }
     report_cycles(project, &upstreams, diagnostics);
