@@ -545,3 +545,37 @@ fn requests_on_unknown_documents_and_positions_answer_without_crashing() {
     );
     assert!(client.shut_down());
 }
+
+#[test]
+fn a_follower_finds_its_upstream_on_disk_goes_to_it_and_sees_it_change() {
+    let ci = "pipeline ci {\n  on push { branches = [\"main\"] }\n  job test { step t { run = \"make test\" } }\n}\n";
+    let directory = scratch("follower", &[("ci.pipe", ci)]);
+    let deploy_uri = uri(&directory, "deploy.pipe");
+    let ci_uri = uri(&directory, "ci.pipe");
+    let mut client = start();
+    let (text, position) = cursor(
+        "pipeline deploy {\n  on success { pipeline = \"c$0i\" }\n  job release { step r { run = \"make release\" } }\n}\n",
+    );
+    client.open(&deploy_uri, &text);
+    assert_eq!(
+        codes(&client.diagnostics_at_version(&deploy_uri, 1)),
+        Vec::<String>::new(),
+        "ci.pipe beside it, on disk, holds the pipeline followed"
+    );
+    let definition = client
+        .request("textDocument/definition", at(&deploy_uri, &position))
+        .expect("definition");
+    assert_eq!(definition["uri"], ci_uri);
+    assert_eq!(
+        definition["range"]["start"],
+        json!({ "line": 0, "character": 9 })
+    );
+    // Renaming the upstream in its open buffer is reported in the follower.
+    client.open(&ci_uri, ci);
+    let _ = client.diagnostics_at_version(&ci_uri, 1);
+    client.replace(&ci_uri, 2, &ci.replace("pipeline ci", "pipeline tests"));
+    let deploy = client.diagnostics_matching(&deploy_uri, |params| {
+        !params["diagnostics"].as_array().is_some_and(Vec::is_empty)
+    });
+    assert_eq!(codes(&deploy), ["E0226"], "{deploy}");
+}
