@@ -81,7 +81,13 @@ pub fn check_program(
     );
     diagnostics.extend(tree_diagnostics);
     diagnostics.extend(lowering_diagnostics);
-    check::success_triggers::check_success_triggers(&project, sources, loader, &mut diagnostics);
+    check::success_triggers::check_success_triggers(
+        &project,
+        sources,
+        loader,
+        targets,
+        &mut diagnostics,
+    );
     // The checks of the IR read it alone; two groups of them at once.
     let (target_diagnostics, graph_diagnostics) = parallel::both(
         large,

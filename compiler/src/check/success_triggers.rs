@@ -11,6 +11,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 
+use crate::backend::Target;
 use crate::check::suggest;
 use crate::diagnostic::{Code, Diagnostic, Edit, Fix, Label};
 use crate::ir::{Pipeline, Project, SuccessTrigger};
@@ -81,6 +82,7 @@ pub fn check_success_triggers(
     project: &Project,
     sources: &Sources,
     loader: &dyn ModuleLoader,
+    targets: &[Target],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     if !project.has_followers() {
@@ -144,7 +146,76 @@ pub fn check_success_triggers(
             .collect();
         diagnostics.push(unknown_pipeline(pipeline, trigger, &known));
     }
+    let cycles_before = diagnostics.len();
     report_cycles(project, &upstreams, diagnostics);
+    if targets.contains(&Target::Github) && diagnostics.len() == cycles_before {
+        check_github_nesting(project, &upstreams, diagnostics);
+    }
+}
+
+/// How many levels of workflows GitHub runs: the caller and nine nested
+/// reusable workflows (four levels on GitHub Enterprise Server).
+const GITHUB_WORKFLOW_LEVELS: usize = 10;
+
+/// E0401 for GitHub: each follower is a reusable workflow called from its
+/// upstream's, so a chain nests one level per pipeline. Reported at the
+/// first pipeline past the limit. The chains are acyclic here (cycles are
+/// reported first, and then this is not run).
+fn check_github_nesting(
+    project: &Project,
+    upstreams: &[Option<usize>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut levels: Vec<usize> = vec![0; upstreams.len()];
+    for start in 0..upstreams.len() {
+        // The chain up to a pipeline whose level is known, then the
+        // levels down it: each pipeline is given its level once.
+        let mut chain = vec![start];
+        while let Some(&last) = chain.last()
+            && levels[last] == 0
+            && let Some(upstream) = upstreams[last]
+        {
+            chain.push(upstream);
+        }
+        let mut level = match chain.last() {
+            Some(&top) if levels[top] > 0 => levels[top],
+            _ => 1,
+        };
+        for &index in chain.iter().rev() {
+            if levels[index] == 0 {
+                levels[index] = level;
+            }
+            level = levels[index] + 1;
+        }
+    }
+    for (index, &level) in levels.iter().enumerate() {
+        if level != GITHUB_WORKFLOW_LEVELS + 1 {
+            continue;
+        }
+        let Some(trigger) = &project.pipelines[index].triggers.success else {
+            continue;
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                Code::UnsupportedOnTarget,
+                format!(
+                    "a chain of {level} pipelines started by `on success` cannot be compiled for GitHub Actions"
+                ),
+                Label::new(
+                    trigger.pipeline_origin.source,
+                    trigger.pipeline_origin.span,
+                    format!(
+                        "`{}` is the {level}th pipeline of the chain",
+                        project.pipelines[index].name
+                    ),
+                ),
+            )
+            .with_note(format!(
+                "GitHub Actions: each pipeline of a chain is a reusable workflow called from the one before it, and GitHub runs at most {GITHUB_WORKFLOW_LEVELS} levels of them (4 on GitHub Enterprise Server)"
+            ))
+            .with_help("start a later pipeline of the chain by a trigger of its own, or build only for gitlab, k8s with `--target`"),
+        );
+    }
 }
 
 /// How many pipeline names a note lists at most.
