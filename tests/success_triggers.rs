@@ -34,6 +34,7 @@ const CI: &str = r#"
 pipeline ci {
   on push { branches = ["main", "release/**"] }
   on pull_request { branches = ["main"] }
+  concurrency { group = "ci-${git.ref}", cancel_in_progress = true }
   job test {
     image = "alpine:3.20"
     step test { run = "make test" }
@@ -273,6 +274,12 @@ fn github_calls_each_follower_with_what_its_chain_needs() {
     assert!(
         condition.contains("github.event_name != 'pull_request'"),
         "{condition}"
+    );
+    // A newer run cancels an older one only when the older could not have
+    // started `deploy`: GitHub would cancel the deploy with it.
+    assert_eq!(
+        ci["concurrency"]["cancel-in-progress"].as_str(),
+        Some("${{ !(github.event_name != 'pull_request' && github.ref == 'refs/heads/main') }}")
     );
     let deploy = file(&files, ".github/workflows/deploy.yml");
     let call = &deploy["on"]["workflow_call"];

@@ -73,7 +73,14 @@ fn write_workflow(
     workflow.insert("on", on);
     workflow.insert("permissions", permissions::workflow(pipeline));
     if let Some(concurrency) = &pipeline.concurrency {
-        workflow.insert("concurrency", job::concurrency(concurrency, &inputs));
+        let mut written = job::concurrency(concurrency, &inputs);
+        if concurrency.cancel_in_progress
+            && let Some(cancel) = starts::cancel_unless_starting(pipeline, followers, &inputs)
+            && let Some(slot) = written.get_mut("cancel-in-progress")
+        {
+            *slot = Yaml::str(cancel);
+        }
+        workflow.insert("concurrency", written);
     }
     if !pipeline.env.is_empty() {
         workflow.insert("env", steps::env_map(&pipeline.env, &inputs));

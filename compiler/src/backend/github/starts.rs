@@ -111,3 +111,31 @@ pub fn start_job(
     }
     (names::start_job(upstream, &follower.name), job)
 }
+
+/// The `cancel-in-progress` of a pipeline that others follow and whose
+/// `concurrency` cancels runs in progress: GitHub cancels a run with
+/// every workflow it called, so a newer run would stop a follower
+/// halfway (a deploy mid-rollout, its rollback with it). Only runs that
+/// cannot start a follower are cancelled; the others wait their turn, as
+/// on GitLab and Argo, where a follower is a run of its own. `None`
+/// without followers.
+pub fn cancel_unless_starting(
+    pipeline: &Pipeline,
+    followers: &Followers<'_>,
+    inputs: &Inputs<'_>,
+) -> Option<String> {
+    let conditions: Vec<Expr> = followers
+        .of(&pipeline.name)
+        .iter()
+        .filter_map(|follower| follower.triggers.success.as_ref())
+        .map(crate::ir::SuccessTrigger::condition)
+        .collect();
+    let origin = conditions.first()?.origin;
+    let starting = if conditions.len() == 1 {
+        conditions.into_iter().next()?
+    } else {
+        Expr::new(ExprKind::Any(conditions), Type::Bool, origin)
+    };
+    let cancel = Expr::new(ExprKind::Not(Box::new(starting)), Type::Bool, origin);
+    Some(format!("${{{{ {} }}}}", expr::condition(&cancel, inputs)))
+}
