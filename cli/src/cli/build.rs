@@ -59,7 +59,14 @@ pub fn run(arguments: &BuildArgs) -> Result<ExitCode, String> {
     let files = inputs::find_pipe_files(&arguments.paths)?;
     let mut sources = inputs::load(&files)?;
     let targets = arguments.target.targets();
-    let result = pipec::build(&mut sources, &inputs::FileLoader, &targets);
+    // The command exits once it has written: the trees and the IR are left
+    // for the end of the process to reclaim.
+    let result = pipec::build_releasing(
+        &mut sources,
+        &inputs::FileLoader,
+        &targets,
+        pipec::Release::AtExit,
+    );
     super::check::report(
         &sources,
         &result.diagnostics,

@@ -54,7 +54,12 @@ pub fn run(arguments: &CheckArgs) -> Result<ExitCode, String> {
     let mut sources = inputs::load(&files)?;
     let targets: Vec<pipec::backend::Target> =
         arguments.target.iter().map(|name| name.target()).collect();
-    let result = pipec::check_for(&mut sources, &inputs::FileLoader, &targets);
+    let result = pipec::check_releasing(
+        &mut sources,
+        &inputs::FileLoader,
+        &targets,
+        pipec::Release::AtExit,
+    );
     report(
         &sources,
         &result.diagnostics,
