@@ -2,45 +2,70 @@
 
 use crate::backend::github::expr::{self, Inputs};
 use crate::backend::github::steps;
-use crate::backend::github::triggers::strings;
 use crate::backend::github::{DEFAULT_RUNNER, escape_into, permissions};
-use crate::backend::yaml::Yaml;
+use crate::backend::yaml::{Emit, MappingDocument, Scalar, TreeEmitter, Yaml};
 use crate::ir::{Concurrency, Job, Notification, Pipeline, Status};
 
-pub fn job(pipeline: &Pipeline, job: &Job, inputs: &Inputs<'_>, notes: &mut Vec<String>) -> Yaml {
-    // Room for the usual keys (runs-on, needs, if, permissions, strategy,
-    // env, steps, …) without regrowing.
-    let mut out = Yaml::map_with_capacity(12);
-    let runner = job.runner.as_deref().map_or_else(
-        || DEFAULT_RUNNER.to_owned(),
-        |runner| expr::text(runner, inputs),
-    );
-    out.insert("runs-on", Yaml::str(runner));
+/// Writes `job` into `document` at nesting `level`: straight into the text,
+/// or, when an escape block merges into it, through its tree.
+pub fn write_job(
+    document: &mut MappingDocument<'_>,
+    level: usize,
+    pipeline: &Pipeline,
+    job: &Job,
+    inputs: &Inputs<'_>,
+    notes: &mut Vec<String>,
+) {
+    if job.escapes.github.is_empty() {
+        document.emit_entry(level, &job.name, |emit| {
+            entries(emit, pipeline, job, inputs, notes);
+        });
+    } else {
+        let mut tree = TreeEmitter::mapping(|emit| entries(emit, pipeline, job, inputs, notes));
+        escape_into(&mut tree, &job.escapes.github);
+        document.entry(level, &job.name, &tree);
+    }
+}
+
+/// The entries of a workflow job.
+fn entries(
+    emit: &mut impl Emit,
+    pipeline: &Pipeline,
+    job: &Job,
+    inputs: &Inputs<'_>,
+    notes: &mut Vec<String>,
+) {
+    match job.runner.as_deref() {
+        Some(runner) => emit.scalar("runs-on", Scalar::Str(&expr::text(runner, inputs))),
+        None => emit.scalar("runs-on", Scalar::Str(DEFAULT_RUNNER)),
+    }
     // `needs.X.outputs` is there only for jobs needed directly, so the
     // producers of the outputs read are needed even when further up.
-    let mut needed: Vec<String> = job.needs.iter().map(|need| need.job.clone()).collect();
-    for producer in job.output_producers() {
-        if !needed.contains(&producer) {
+    let mut needed: Vec<&str> = job.needs.iter().map(|need| need.job.as_str()).collect();
+    let producers = job.output_producers();
+    for producer in &producers {
+        if !needed.contains(&producer.as_str()) {
             needed.push(producer);
         }
     }
     if !needed.is_empty() {
-        out.insert(
-            "needs",
-            Yaml::Seq(needed.into_iter().map(Yaml::str).collect()),
-        );
+        emit.seq("needs", |emit| {
+            for name in needed {
+                emit.item(Scalar::Str(name));
+            }
+        });
     }
     if let Some(condition) = &job.condition {
-        out.insert("if", Yaml::str(expr::condition(condition, inputs)));
+        emit.scalar("if", Scalar::Str(&expr::condition(condition, inputs)));
     }
-    out.insert("permissions", permissions::job(job));
+    emit.tree("permissions", permissions::job(job));
     if let Some(environment) = &job.environment {
-        let mut entry = Yaml::map();
-        entry.insert("name", Yaml::str(environment.name.clone()));
-        if let Some(url) = &environment.url {
-            entry.insert("url", Yaml::str(expr::text(url, inputs)));
-        }
-        out.insert("environment", entry);
+        emit.map("environment", |emit| {
+            emit.scalar("name", Scalar::Str(&environment.name));
+            if let Some(url) = &environment.url {
+                emit.scalar("url", Scalar::Str(&expr::text(url, inputs)));
+            }
+        });
         if let Some(approval) = &environment.approval {
             let wait = approval
                 .wait
@@ -61,75 +86,68 @@ pub fn job(pipeline: &Pipeline, job: &Job, inputs: &Inputs<'_>, notes: &mut Vec<
         }
     }
     if let Some(concurrency) = &job.concurrency {
-        out.insert("concurrency", self::concurrency(concurrency, inputs));
+        emit.tree("concurrency", self::concurrency(concurrency, inputs));
     }
     if let Some(timeout) = job.timeout {
-        out.insert("timeout-minutes", Yaml::Int(minutes(timeout)));
+        emit.scalar("timeout-minutes", Scalar::Int(minutes(timeout)));
     }
     if job.allow_failure {
-        out.insert("continue-on-error", Yaml::Bool(true));
+        emit.scalar("continue-on-error", Scalar::Bool(true));
     }
     if let Some(image) = job.image.as_deref() {
-        let mut container = Yaml::map();
-        container.insert("image", Yaml::str(expr::text(image, inputs)));
-        out.insert("container", container);
+        emit.map("container", |emit| {
+            emit.scalar("image", Scalar::Str(&expr::text(image, inputs)));
+        });
     }
     if !job.services.is_empty() {
-        out.insert("services", services(job, inputs));
+        emit.tree("services", services(job, inputs));
     }
     if let Some(matrix) = &job.matrix {
-        let mut values = Yaml::map();
-        for axis in &matrix.axes {
-            values.insert(axis.name.clone(), strings(&axis.values));
-        }
-        for (key, entries) in [("include", &matrix.include), ("exclude", &matrix.exclude)] {
-            if !entries.is_empty() {
-                values.insert(
-                    key,
-                    Yaml::Seq(
-                        entries
-                            .iter()
-                            .map(|entry| {
-                                Yaml::Map(
-                                    entry
-                                        .iter()
-                                        .map(|(key, value)| {
-                                            (key.clone().into(), Yaml::str(value.clone()))
-                                        })
-                                        .collect(),
-                                )
-                            })
-                            .collect(),
-                    ),
-                );
+        emit.map("strategy", |emit| {
+            emit.map("matrix", |emit| {
+                for axis in &matrix.axes {
+                    emit.seq(&axis.name, |emit| {
+                        for value in &axis.values {
+                            emit.item(Scalar::Str(value));
+                        }
+                    });
+                }
+                for (key, entries) in [("include", &matrix.include), ("exclude", &matrix.exclude)] {
+                    if !entries.is_empty() {
+                        emit.seq(key, |emit| {
+                            for entry in entries {
+                                emit.item_map(|emit| {
+                                    for (key, value) in entry {
+                                        emit.scalar(key, Scalar::Str(value));
+                                    }
+                                });
+                            }
+                        });
+                    }
+                }
+            });
+            if let Some(fail_fast) = matrix.fail_fast {
+                emit.scalar("fail-fast", Scalar::Bool(fail_fast));
             }
-        }
-        let mut strategy = Yaml::map();
-        strategy.insert("matrix", values);
-        if let Some(fail_fast) = matrix.fail_fast {
-            strategy.insert("fail-fast", Yaml::Bool(fail_fast));
-        }
-        if let Some(max_parallel) = matrix.max_parallel {
-            strategy.insert("max-parallel", Yaml::Int(i64::from(max_parallel)));
-        }
-        out.insert("strategy", strategy);
+            if let Some(max_parallel) = matrix.max_parallel {
+                emit.scalar("max-parallel", Scalar::Int(i64::from(max_parallel)));
+            }
+        });
     }
     if !job.env.is_empty() {
-        out.insert("env", steps::env_map(&job.env, inputs));
+        emit.map("env", |emit| steps::env_entries(emit, &job.env, inputs));
     }
     if !job.outputs.is_empty() {
-        let mut outputs = Yaml::map();
-        for output in &job.outputs {
-            outputs.insert(
-                output.name.clone(),
-                Yaml::str(expr::text(&output.value, inputs)),
-            );
-        }
-        out.insert("outputs", outputs);
+        emit.map("outputs", |emit| {
+            for output in &job.outputs {
+                emit.scalar(
+                    &output.name,
+                    Scalar::Str(&expr::text(&output.value, inputs)),
+                );
+            }
+        });
     }
-    out.insert("steps", Yaml::Seq(steps::steps(pipeline, job, inputs)));
-    escape_into(&mut out, &job.escapes.github);
-    out
+    emit.seq("steps", |emit| steps::steps(emit, pipeline, job, inputs));
 }
 
 fn services(job: &Job, inputs: &Inputs<'_>) -> Yaml {
@@ -138,7 +156,10 @@ fn services(job: &Job, inputs: &Inputs<'_>) -> Yaml {
         let mut entry = Yaml::map();
         entry.insert("image", Yaml::str(expr::text(&service.image, inputs)));
         if !service.env.is_empty() {
-            entry.insert("env", steps::env_map(&service.env, inputs));
+            entry.insert(
+                "env",
+                TreeEmitter::mapping(|emit| steps::env_entries(emit, &service.env, inputs)),
+            );
         }
         // A job on the runner itself reaches services through mapped ports;
         // a container job reaches them by name on the job's network.
@@ -208,7 +229,9 @@ pub fn notification(pipeline: &Pipeline, notification: &Notification) -> (String
     out.insert("timeout-minutes", Yaml::Int(5));
     out.insert(
         "steps",
-        Yaml::Seq(vec![steps::slack_step(pipeline, notification)]),
+        Yaml::Seq(vec![TreeEmitter::mapping(|emit| {
+            steps::slack_step(emit, pipeline, notification);
+        })]),
     );
     (name, out)
 }

@@ -48,9 +48,9 @@ pub fn generate(project: &Project, context: &BuildContext) -> Generated {
     generated
 }
 
-/// Writes the workflow one job at a time: a job's tree is built, written
-/// and dropped before the next, so a workflow of thousands of jobs never
-/// exists whole in memory.
+/// Writes the workflow one job at a time, each straight into the text
+/// (`yaml::TextEmitter`), so a workflow of thousands of jobs never exists
+/// as a tree.
 fn write_workflow(
     pipeline: &Pipeline,
     followers: &Followers<'_>,
@@ -180,7 +180,7 @@ fn write_jobs(
             let start = fragment.len();
             match replacement(&ir_job.name) {
                 Some(job) => fragment.entry(1, &ir_job.name, job),
-                None => fragment.entry(1, &ir_job.name, &job::job(pipeline, ir_job, inputs, notes)),
+                None => job::write_job(fragment, 1, pipeline, ir_job, inputs, notes),
             }
             if index == 0 {
                 // Sized by the first job rather than grown by doubling:

@@ -10,7 +10,7 @@ use crate::backend::github::escape_into;
 use crate::backend::github::expr::{self, Inputs, escape_expressions};
 use crate::backend::github::job::minutes;
 use crate::backend::names::{self, env_name};
-use crate::backend::yaml::Yaml;
+use crate::backend::yaml::{Emit, Scalar, TreeEmitter, Yaml};
 use crate::ir::{
     ActionInput, ArtifactWhen, Cache, CachePolicy, Deploy, EnvVar, Expr, ExprKind, Job,
     Notification, Pipeline, Step, StepAction, TextPart,
@@ -19,97 +19,92 @@ use crate::ir::{
 /// The version of kubectl deploy steps install.
 const KUBECTL_VERSION: &str = "v1.34.1";
 
-pub fn steps(pipeline: &Pipeline, job: &Job, inputs: &Inputs<'_>) -> Vec<Yaml> {
-    // The job's steps and the few it adds (downloads, caches, uploads).
-    let mut out = Vec::with_capacity(job.steps.len() + job.caches.len() + 2);
+/// Writes a job's steps as the items of its `steps` sequence.
+pub fn steps<E: Emit>(emit: &mut E, pipeline: &Pipeline, job: &Job, inputs: &Inputs<'_>) {
     if job.image.is_none() && !job.services.is_empty() {
-        out.push(service_hosts(job));
+        emit.item_map(|emit| service_hosts(emit, job));
     }
     let checkout_index = job
         .steps
         .iter()
         .position(|step| matches!(step.action, StepAction::Checkout { .. }));
     let mut prepared = false;
-    let prepare = |out: &mut Vec<Yaml>| {
-        downloads(pipeline, job, out);
+    let prepare = |emit: &mut E| {
+        downloads(emit, pipeline, job);
         for cache in &job.caches {
             if cache.policy != CachePolicy::Push {
-                out.push(cache_step(
-                    cache,
-                    inputs,
-                    cache.policy == CachePolicy::PullPush,
-                ));
+                emit.item_map(|emit| {
+                    cache_step(emit, cache, inputs, cache.policy == CachePolicy::PullPush);
+                });
             }
         }
     };
     if checkout_index.is_none() {
-        prepare(&mut out);
+        prepare(emit);
         prepared = true;
     }
     for (index, step) in job.steps.iter().enumerate() {
-        out.push(step_yaml(job, step, inputs));
+        write_step(emit, job, step, inputs);
         if Some(index) == checkout_index && !prepared {
-            prepare(&mut out);
+            prepare(emit);
             prepared = true;
         }
     }
+    let mut kubectl_set_up = false;
     for deploy in &job.deploys {
-        deploy_steps(job, deploy, inputs, &mut out);
+        deploy_steps(emit, job, deploy, inputs, &mut kubectl_set_up);
     }
     for cache in &job.caches {
         if cache.policy == CachePolicy::Push {
-            out.push(cache_step(cache, inputs, false));
+            emit.item_map(|emit| cache_step(emit, cache, inputs, false));
         }
     }
     for artifact in &job.artifacts {
-        let mut step = Yaml::map();
-        step.insert("name", Yaml::str(format!("Upload {}", artifact.name)));
-        match artifact.when {
-            ArtifactWhen::Success => {}
-            ArtifactWhen::Failure => step.insert("if", Yaml::str("failure()")),
-            ArtifactWhen::Always => step.insert("if", Yaml::str("always()")),
-        }
-        step.insert("uses", pinned(&actions::UPLOAD_ARTIFACT));
-        let mut with = Yaml::map();
-        with.insert("name", Yaml::str(artifact_name(&artifact.name, job)));
-        with.insert("path", lines(&artifact.paths));
-        if let Some(expire) = artifact.expire {
-            let days = expire.div_ceil(86_400_000).clamp(1, 90);
-            with.insert(
-                "retention-days",
-                Yaml::Int(i64::try_from(days).unwrap_or(90)),
-            );
-        }
-        let missing = if artifact.when == ArtifactWhen::Success {
-            "error"
-        } else {
-            "warn"
-        };
-        with.insert("if-no-files-found", Yaml::str(missing));
-        step.insert("with", with);
-        out.push(step);
+        emit.item_map(|emit| {
+            emit.scalar("name", Scalar::Str(&format!("Upload {}", artifact.name)));
+            match artifact.when {
+                ArtifactWhen::Success => {}
+                ArtifactWhen::Failure => emit.scalar("if", Scalar::Str("failure()")),
+                ArtifactWhen::Always => emit.scalar("if", Scalar::Str("always()")),
+            }
+            pinned(emit, &actions::UPLOAD_ARTIFACT);
+            emit.map("with", |emit| {
+                emit.scalar("name", Scalar::Str(&artifact_name(&artifact.name, job)));
+                emit.scalar("path", Scalar::Str(&lines(&artifact.paths)));
+                if let Some(expire) = artifact.expire {
+                    let days = expire.div_ceil(86_400_000).clamp(1, 90);
+                    emit.scalar(
+                        "retention-days",
+                        Scalar::Int(i64::try_from(days).unwrap_or(90)),
+                    );
+                }
+                let missing = if artifact.when == ArtifactWhen::Success {
+                    "error"
+                } else {
+                    "warn"
+                };
+                emit.scalar("if-no-files-found", Scalar::Str(missing));
+            });
+        });
     }
-    out
 }
 
 /// Services are reached by name; on the runner itself (no container) the
 /// names are mapped to the forwarded ports on localhost.
-fn service_hosts(job: &Job) -> Yaml {
+fn service_hosts(emit: &mut impl Emit, job: &Job) {
     let names: Vec<&str> = job
         .services
         .iter()
         .map(|service| service.name.as_str())
         .collect();
-    let mut step = Yaml::map();
-    step.insert("name", Yaml::str("Resolve service names"));
-    step.insert(
+    emit.scalar("name", Scalar::Str("Resolve service names"));
+    emit.scalar(
         "run",
-        Yaml::str(format!(
+        Scalar::Str(&format!(
             "echo \"127.0.0.1 {}\" | sudo tee -a /etc/hosts\n",
             names.join(" ")
         )),
     );
-    step
 }
 
 /// An artifact's name in the workflow run: `job.artifact`, since in
@@ -131,31 +126,37 @@ fn artifact_prefix(name: &str, job: &Job) -> String {
 }
 
 /// The artifacts of the jobs in `artifacts_from`, restored at their paths.
-fn downloads(pipeline: &Pipeline, job: &Job, out: &mut Vec<Yaml>) {
+fn downloads(emit: &mut impl Emit, pipeline: &Pipeline, job: &Job) {
     for need in &job.artifacts_from {
         let Some(producer) = pipeline.job(&need.job) else {
             continue;
         };
         for artifact in &producer.artifacts {
-            let mut step = Yaml::map();
-            step.insert(
-                "name",
-                Yaml::str(format!("Download {} of {}", artifact.name, producer.name)),
-            );
-            step.insert("uses", pinned(&actions::DOWNLOAD_ARTIFACT));
-            let mut with = Yaml::map();
-            if producer.matrix.is_some() {
-                with.insert(
-                    "pattern",
-                    Yaml::str(format!("{}.*", artifact_prefix(&artifact.name, producer))),
+            emit.item_map(|emit| {
+                emit.scalar(
+                    "name",
+                    Scalar::Str(&format!("Download {} of {}", artifact.name, producer.name)),
                 );
-                with.insert("merge-multiple", Yaml::Bool(true));
-            } else {
-                with.insert("name", Yaml::str(artifact_name(&artifact.name, producer)));
-            }
-            with.insert("path", Yaml::str(common_directory(&artifact.paths)));
-            step.insert("with", with);
-            out.push(step);
+                pinned(emit, &actions::DOWNLOAD_ARTIFACT);
+                emit.map("with", |emit| {
+                    if producer.matrix.is_some() {
+                        emit.scalar(
+                            "pattern",
+                            Scalar::Str(&format!(
+                                "{}.*",
+                                artifact_prefix(&artifact.name, producer)
+                            )),
+                        );
+                        emit.scalar("merge-multiple", Scalar::Bool(true));
+                    } else {
+                        emit.scalar(
+                            "name",
+                            Scalar::Str(&artifact_name(&artifact.name, producer)),
+                        );
+                    }
+                    emit.scalar("path", Scalar::Str(&common_directory(&artifact.paths)));
+                });
+            });
         }
     }
 }
@@ -195,36 +196,45 @@ fn common_directory(paths: &[String]) -> String {
     }
 }
 
-fn cache_step(cache: &Cache, inputs: &Inputs<'_>, restore_and_save: bool) -> Yaml {
+fn cache_step(emit: &mut impl Emit, cache: &Cache, inputs: &Inputs<'_>, restore_and_save: bool) {
     let action: PinnedAction = match (restore_and_save, cache.policy) {
         (true, _) => actions::CACHE,
         (false, CachePolicy::Push) => actions::CACHE.sub_action("save"),
         (false, _) => actions::CACHE.sub_action("restore"),
     };
-    let mut step = Yaml::map();
     let verb = match cache.policy {
         CachePolicy::PullPush => "Cache",
         CachePolicy::Pull => "Restore cache",
         CachePolicy::Push => "Save cache",
     };
-    step.insert("name", Yaml::str(format!("{verb} {}", cache.name)));
-    step.insert("uses", pinned(&action));
-    let mut with = Yaml::map();
-    with.insert("path", lines(&cache.paths));
-    with.insert("key", Yaml::str(expr::text(&cache.key, inputs)));
-    if !cache.restore_keys.is_empty() {
-        with.insert("restore-keys", lines(&cache.restore_keys));
-    }
-    step.insert("with", with);
-    step
+    emit.scalar("name", Scalar::Str(&format!("{verb} {}", cache.name)));
+    pinned(emit, &action);
+    emit.map("with", |emit| {
+        emit.scalar("path", Scalar::Str(&lines(&cache.paths)));
+        emit.scalar("key", Scalar::Str(&expr::text(&cache.key, inputs)));
+        if !cache.restore_keys.is_empty() {
+            emit.scalar("restore-keys", Scalar::Str(&lines(&cache.restore_keys)));
+        }
+    });
 }
 
-fn step_yaml(job: &Job, step: &Step, inputs: &Inputs<'_>) -> Yaml {
-    let mut out = Yaml::map_with_capacity(6);
-    out.insert("name", Yaml::str(step.name.clone()));
-    out.insert("id", Yaml::str(step.name.clone()));
+/// One of the job's own steps: written as it is described, or through its
+/// tree when an escape block merges into it.
+fn write_step(emit: &mut impl Emit, job: &Job, step: &Step, inputs: &Inputs<'_>) {
+    if step.escapes.github.is_empty() {
+        emit.item_map(|emit| step_entries(emit, job, step, inputs));
+    } else {
+        let mut tree = TreeEmitter::mapping(|emit| step_entries(emit, job, step, inputs));
+        escape_into(&mut tree, &step.escapes.github);
+        emit.item_tree(tree);
+    }
+}
+
+fn step_entries(emit: &mut impl Emit, job: &Job, step: &Step, inputs: &Inputs<'_>) {
+    emit.scalar("name", Scalar::Str(&step.name));
+    emit.scalar("id", Scalar::Str(&step.name));
     if let Some(condition) = &step.condition {
-        out.insert("if", Yaml::str(expr::condition(condition, inputs)));
+        emit.scalar("if", Scalar::Str(&expr::condition(condition, inputs)));
     }
     // Copied only if the script adds a variable to it.
     let mut env = Cow::Borrowed(step.env.as_slice());
@@ -238,20 +248,21 @@ fn step_yaml(job: &Job, step: &Step, inputs: &Inputs<'_>) -> Yaml {
                 text = with_retries(&text, attempts + 1);
             }
             if !env.is_empty() {
-                out.insert("env", env_map(&env, inputs));
+                emit.map("env", |emit| env_entries(emit, &env, inputs));
             }
-            out.insert("run", Yaml::str(text));
+            emit.scalar("run", Scalar::Str(&text));
             if let Some(shell) = shell {
-                out.insert("shell", Yaml::str(shell.clone()));
+                emit.scalar("shell", Scalar::Str(shell));
             }
         }
         StepAction::Checkout { with } => {
-            out.insert("uses", pinned(&actions::CHECKOUT));
-            let mut map = with_map(with, inputs);
-            if map.get_mut("persist-credentials").is_none() {
-                map.insert("persist-credentials", Yaml::Bool(false));
-            }
-            out.insert("with", map);
+            pinned(emit, &actions::CHECKOUT);
+            emit.map("with", |emit| {
+                with_entries(emit, with, inputs);
+                if !with.iter().any(|input| input.name == "persist-credentials") {
+                    emit.scalar("persist-credentials", Scalar::Bool(false));
+                }
+            });
         }
         StepAction::Action {
             uses,
@@ -260,32 +271,26 @@ fn step_yaml(job: &Job, step: &Step, inputs: &Inputs<'_>) -> Yaml {
             ..
         } => {
             if !env.is_empty() {
-                out.insert("env", env_map(&env, inputs));
+                emit.map("env", |emit| env_entries(emit, &env, inputs));
             }
-            let reference = Yaml::str(uses.clone());
-            out.insert(
-                "uses",
-                match version {
-                    Some(version) => Yaml::Commented(Box::new(reference), version.clone()),
-                    None => reference,
-                },
-            );
+            match version {
+                Some(version) => emit.scalar("uses", Scalar::Commented(uses, version)),
+                None => emit.scalar("uses", Scalar::Str(uses)),
+            }
             if !with.is_empty() {
-                out.insert("with", with_map(with, inputs));
+                emit.map("with", |emit| with_entries(emit, with, inputs));
             }
         }
     }
     if let Some(directory) = &step.working_directory {
-        out.insert("working-directory", Yaml::str(directory.clone()));
+        emit.scalar("working-directory", Scalar::Str(directory));
     }
     if let Some(timeout) = step.timeout {
-        out.insert("timeout-minutes", Yaml::Int(minutes(timeout)));
+        emit.scalar("timeout-minutes", Scalar::Int(minutes(timeout)));
     }
     if step.continue_on_error {
-        out.insert("continue-on-error", Yaml::Bool(true));
+        emit.scalar("continue-on-error", Scalar::Bool(true));
     }
-    escape_into(&mut out, &step.escapes.github);
-    out
 }
 
 /// The script with every runtime value replaced by a variable the step's
@@ -345,114 +350,106 @@ fn with_retries(script: &str, attempts: u32) -> String {
     )
 }
 
+/// A mapping of environment variables, for the workflow's `env`.
 pub fn env_map(env: &[EnvVar], inputs: &Inputs<'_>) -> Yaml {
-    Yaml::Map(
-        env.iter()
-            .map(|var| {
-                (
-                    var.name.clone().into(),
-                    Yaml::str(expr::text(&var.value, inputs)),
-                )
-            })
-            .collect(),
-    )
+    TreeEmitter::mapping(|emit| env_entries(emit, env, inputs))
 }
 
-fn with_map(with: &[ActionInput], inputs: &Inputs<'_>) -> Yaml {
-    Yaml::Map(
-        with.iter()
-            .map(|input| {
-                (
-                    input.name.clone().into(),
-                    action_value(&input.value, inputs),
-                )
-            })
-            .collect(),
-    )
+pub fn env_entries(emit: &mut impl Emit, env: &[EnvVar], inputs: &Inputs<'_>) {
+    for var in env {
+        emit.scalar(&var.name, Scalar::Str(&expr::text(&var.value, inputs)));
+    }
+}
+
+fn with_entries(emit: &mut impl Emit, with: &[ActionInput], inputs: &Inputs<'_>) {
+    for input in with {
+        action_value(emit, &input.name, &input.value, inputs);
+    }
 }
 
 /// An action input: lists are one item per line, as actions read them.
-fn action_value(value: &Expr, inputs: &Inputs<'_>) -> Yaml {
+fn action_value(emit: &mut impl Emit, name: &str, value: &Expr, inputs: &Inputs<'_>) {
     match &value.kind {
-        ExprKind::Bool(flag) => Yaml::Bool(*flag),
-        ExprKind::Int(number) => Yaml::Int(*number),
+        ExprKind::Bool(flag) => emit.scalar(name, Scalar::Bool(*flag)),
+        ExprKind::Int(number) => emit.scalar(name, Scalar::Int(*number)),
         ExprKind::List(elements) => {
             let items: Vec<String> = elements
                 .iter()
                 .map(|element| expr::text(element, inputs))
                 .collect();
-            Yaml::str(if items.len() == 1 {
-                items[0].clone()
-            } else {
-                format!("{}\n", items.join("\n"))
-            })
+            let text = match items.as_slice() {
+                [single] => Cow::Borrowed(single.as_str()),
+                _ => Cow::Owned(format!("{}\n", items.join("\n"))),
+            };
+            emit.scalar(name, Scalar::Str(&text));
         }
-        _ => Yaml::str(expr::text(value, inputs)),
+        _ => emit.scalar(name, Scalar::Str(&expr::text(value, inputs))),
     }
 }
 
-fn lines(values: &[String]) -> Yaml {
+fn lines(values: &[String]) -> Cow<'_, str> {
     match values {
-        [single] => Yaml::str(single.clone()),
-        _ => Yaml::str(format!("{}\n", values.join("\n"))),
+        [single] => Cow::Borrowed(single),
+        _ => Cow::Owned(format!("{}\n", values.join("\n"))),
     }
 }
 
-fn pinned(action: &PinnedAction) -> Yaml {
-    Yaml::Commented(
-        Box::new(Yaml::str(action.reference())),
-        action.version.to_owned(),
-    )
+/// `uses:` with the action's full commit SHA, and its version after it.
+fn pinned(emit: &mut impl Emit, action: &PinnedAction) {
+    emit.scalar(
+        "uses",
+        Scalar::Commented(&action.reference(), action.version),
+    );
 }
 
 /// Applies the manifests the Kubernetes backend wrote for `deploy` and
-/// waits until the new version is rolled out (or the rollout fails).
-fn deploy_steps(job: &Job, deploy: &Deploy, inputs: &Inputs<'_>, out: &mut Vec<Yaml>) {
-    let mut setup = Yaml::map();
-    setup.insert("name", Yaml::str("Set up kubectl"));
-    setup.insert("uses", pinned(&actions::SETUP_KUBECTL));
-    let mut with = Yaml::map();
-    with.insert("version", Yaml::str(KUBECTL_VERSION));
-    setup.insert("with", with);
-    if !out.iter().any(|step| step == &setup) {
-        out.push(setup);
+/// waits until the new version is rolled out (or the rollout fails); the
+/// first deploy of a job sets up kubectl.
+fn deploy_steps(
+    emit: &mut impl Emit,
+    job: &Job,
+    deploy: &Deploy,
+    inputs: &Inputs<'_>,
+    kubectl_set_up: &mut bool,
+) {
+    if !std::mem::replace(kubectl_set_up, true) {
+        emit.item_map(|emit| {
+            emit.scalar("name", Scalar::Str("Set up kubectl"));
+            pinned(emit, &actions::SETUP_KUBECTL);
+            emit.map("with", |emit| {
+                emit.scalar("version", Scalar::Str(KUBECTL_VERSION))
+            });
+        });
     }
     let placeholders = names::deploy_placeholders(deploy);
-    let mut env = Yaml::map();
-    for (name, value) in &names::deploy_environment(deploy) {
-        env.insert(name.clone(), Yaml::str(expr::text(value, inputs)));
-    }
-    if let Some(secret) = &deploy.kubeconfig {
-        env.insert(
-            "PIPE_KUBECONFIG",
-            Yaml::str(format!("${{{{ secrets.{secret} }}}}")),
-        );
-    }
+    let environment = names::deploy_environment(deploy);
     let timeout = crate::backend::deploy::wait_seconds(job);
     let script = crate::backend::deploy::deploy_script(job, deploy, &placeholders, timeout);
-    let mut step = Yaml::map();
-    step.insert("name", Yaml::str(format!("Deploy {}", deploy.service)));
-    if !env.is_empty_collection() {
-        step.insert("env", env);
-    }
-    step.insert("run", Yaml::str(script));
-    out.push(step);
+    emit.item_map(|emit| {
+        emit.scalar("name", Scalar::Str(&format!("Deploy {}", deploy.service)));
+        if !environment.is_empty() || deploy.kubeconfig.is_some() {
+            emit.map("env", |emit| {
+                for (name, value) in &environment {
+                    emit.scalar(name, Scalar::Str(&expr::text(value, inputs)));
+                }
+                if let Some(secret) = &deploy.kubeconfig {
+                    emit.scalar(
+                        "PIPE_KUBECONFIG",
+                        Scalar::Str(&format!("${{{{ secrets.{secret} }}}}")),
+                    );
+                }
+            });
+        }
+        emit.scalar("run", Scalar::Str(&script));
+    });
 }
 
 /// Posts the pipeline's result to Slack; the webhook comes from a secret
 /// through the environment, the text is built by `jq`, never by the shell.
-pub fn slack_step(pipeline: &Pipeline, notification: &Notification) -> Yaml {
+pub fn slack_step(emit: &mut impl Emit, pipeline: &Pipeline, notification: &Notification) {
     let inputs = Inputs {
         inputs: pipeline.inputs(),
     };
-    let mut env = Yaml::map();
-    env.insert(
-        "SLACK_WEBHOOK_URL",
-        Yaml::str(format!(
-            "${{{{ secrets.{} }}}}",
-            notification.webhook_secret
-        )),
-    );
     let message = notification.message.as_ref().map_or_else(
         || {
             format!(
@@ -462,16 +459,22 @@ pub fn slack_step(pipeline: &Pipeline, notification: &Notification) -> Yaml {
         },
         |message| expr::text(message, &inputs),
     );
-    env.insert("SLACK_TEXT", Yaml::str(message));
-    env.insert(
-        "SLACK_CHANNEL",
-        Yaml::str(notification.room.clone().unwrap_or_default()),
-    );
-    let mut step = Yaml::map();
-    step.insert("name", Yaml::str("Notify Slack"));
-    step.insert("env", env);
-    step.insert("run", Yaml::str(crate::backend::notify::SLACK_SCRIPT));
-    step
+    emit.scalar("name", Scalar::Str("Notify Slack"));
+    emit.map("env", |emit| {
+        emit.scalar(
+            "SLACK_WEBHOOK_URL",
+            Scalar::Str(&format!(
+                "${{{{ secrets.{} }}}}",
+                notification.webhook_secret
+            )),
+        );
+        emit.scalar("SLACK_TEXT", Scalar::Str(&message));
+        emit.scalar(
+            "SLACK_CHANNEL",
+            Scalar::Str(notification.room.as_deref().unwrap_or_default()),
+        );
+    });
+    emit.scalar("run", Scalar::Str(crate::backend::notify::SLACK_SCRIPT));
 }
 
 #[cfg(test)]

@@ -12,8 +12,10 @@
 
 use std::borrow::Cow;
 
+mod emit;
 mod scalars;
 
+pub use emit::{Emit, Scalar, TextEmitter, TreeEmitter};
 use scalars::{is_block, write_string};
 
 /// The text of a key or a string: most are fixed words of the target
@@ -160,6 +162,21 @@ impl<'a> MappingDocument<'a> {
             .push_str(if has_entries { ":\n" } else { ": {}\n" });
     }
 
+    /// Writes `key:` at nesting `level` and the mapping `entries` writes
+    /// straight into the text, with no tree built first: what
+    /// [`MappingDocument::entry`] writes for the tree a [`TreeEmitter`]
+    /// would build from the same calls.
+    pub fn emit_entry(
+        &mut self,
+        level: usize,
+        key: &str,
+        entries: impl FnOnce(&mut TextEmitter<'_, 'a>),
+    ) {
+        self.writer.indent(level);
+        self.writer.key(key);
+        TextEmitter::mapping_after_key(&mut self.writer, level + 1, entries);
+    }
+
     /// An empty part of this document, to be written apart (on another
     /// thread) and then appended.
     pub fn fragment(&self) -> MappingDocument<'a> {
@@ -275,18 +292,53 @@ impl<'a> Writer<'a> {
     /// `:` or `-`, then the scalar and its line break; a block scalar's
     /// header (` |`) follows the marker directly.
     fn scalar_after(&mut self, marker: char, scalar: &Yaml, level: usize) {
+        let value = match scalar {
+            Yaml::Str(text) => Scalar::Str(text),
+            Yaml::Int(number) => Scalar::Int(*number),
+            Yaml::Bool(flag) => Scalar::Bool(*flag),
+            Yaml::Commented(inner, comment) => match &**inner {
+                Yaml::Str(text) => Scalar::Commented(text, comment),
+                _ => return self.other_scalar_after(marker, scalar, level),
+            },
+            _ => return self.other_scalar_after(marker, scalar, level),
+        };
+        self.scalar_value_after(marker, value, level);
+    }
+
+    /// [`Writer::scalar_after`] for the scalars an emitter writes.
+    fn scalar_value_after(&mut self, marker: char, value: Scalar<'_>, level: usize) {
         self.out.push(marker);
-        match scalar {
-            Yaml::Str(text) if is_block(text) => self.block(text, level),
-            Yaml::Str(text) => {
+        match value {
+            Scalar::Str(text) if is_block(text) => self.block(text, level),
+            Scalar::Str(text) => {
                 self.out.push(' ');
                 write_string(&mut self.out, text);
             }
-            _ => {
+            Scalar::Int(number) => {
                 self.out.push(' ');
-                self.inline(scalar, level);
+                self.out.push_str(&number.to_string());
+            }
+            Scalar::Bool(flag) => self.out.push_str(if flag { " true" } else { " false" }),
+            Scalar::Commented(text, comment) => {
+                self.out.push(' ');
+                if is_block(text) {
+                    self.block(text, level);
+                } else {
+                    write_string(&mut self.out, text);
+                }
+                self.out.push_str(" # ");
+                self.out.push_str(comment);
             }
         }
+        self.out.push('\n');
+    }
+
+    /// [`Writer::scalar_after`] for nulls, numbers written as given, empty
+    /// collections and comments after them.
+    fn other_scalar_after(&mut self, marker: char, scalar: &Yaml, level: usize) {
+        self.out.push(marker);
+        self.out.push(' ');
+        self.inline(scalar, level);
         self.out.push('\n');
     }
 
@@ -295,17 +347,23 @@ impl<'a> Writer<'a> {
             if index > 0 {
                 self.indent(level);
             }
-            match item {
-                Yaml::Map(entries) if !entries.is_empty() => {
-                    self.out.push_str("- ");
-                    self.map(entries, level + 1);
-                }
-                Yaml::Seq(inner) if !inner.is_empty() => {
-                    self.out.push_str("- ");
-                    self.seq(inner, level + 1);
-                }
-                scalar => self.scalar_after('-', scalar, level + 1),
+            self.item(item, level);
+        }
+    }
+
+    /// One item of a sequence whose items are at `level`, after its
+    /// indentation.
+    fn item(&mut self, item: &Yaml, level: usize) {
+        match item {
+            Yaml::Map(entries) if !entries.is_empty() => {
+                self.out.push_str("- ");
+                self.map(entries, level + 1);
             }
+            Yaml::Seq(inner) if !inner.is_empty() => {
+                self.out.push_str("- ");
+                self.seq(inner, level + 1);
+            }
+            scalar => self.scalar_after('-', scalar, level + 1),
         }
     }
 
