@@ -412,7 +412,7 @@ fn collect_kubernetes(pipeline: &Pipeline, job: &Job, uses: &mut Vec<(Construct,
         if cache
             .paths
             .iter()
-            .any(|path| crate::backend::k8s::cache_location(path).is_none())
+            .any(|path| !crate::backend::k8s::has_cache_location(path))
         {
             uses.push((Construct::WorkspaceCache, cache.origin));
         }

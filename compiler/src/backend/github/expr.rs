@@ -257,7 +257,7 @@ fn ref_comparison(out: &mut String, op: CompareOp, lhs: &Expr, rhs: &Expr) -> bo
     out.push_str("github.ref ");
     out.push_str(op.symbol());
     out.push(' ');
-    string_literal(out, &format!("{prefix}{literal}"));
+    string_literal(out, &[prefix, literal].concat());
     true
 }
 
@@ -315,7 +315,7 @@ fn test_call(
     match (ref_prefix, test, pattern.as_str()) {
         (Some(prefix), StringTest::StartsWith, Some(literal)) => {
             out.push_str("github.ref, ");
-            string_literal(out, &format!("{prefix}{literal}"));
+            string_literal(out, &[prefix, literal].concat());
         }
         _ => {
             write(out, value, inputs, Precedence::Or);
@@ -352,10 +352,14 @@ fn context_value(out: &mut String, value: &Context, inputs: &Inputs<'_>) {
             out.push_str(key);
         }
         Context::JobOutput { job, output } => {
-            out.push_str(&format!("needs.{job}.outputs.{output}"));
+            for part in ["needs.", job, ".outputs.", output] {
+                out.push_str(part);
+            }
         }
         Context::StepOutput { step, output } => {
-            out.push_str(&format!("steps.{step}.outputs.{output}"));
+            for part in ["steps.", step, ".outputs.", output] {
+                out.push_str(part);
+            }
         }
         Context::Env(name) => {
             out.push_str("env.");
@@ -412,6 +416,10 @@ pub fn event_name(event: &str) -> &str {
 
 fn string_literal(out: &mut String, text: &str) {
     out.push('\'');
-    out.push_str(&text.replace('\'', "''"));
+    if text.contains('\'') {
+        out.push_str(&text.replace('\'', "''"));
+    } else {
+        out.push_str(text);
+    }
     out.push('\'');
 }

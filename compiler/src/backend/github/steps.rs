@@ -61,7 +61,7 @@ pub fn steps<E: Emit>(emit: &mut E, pipeline: &Pipeline, job: &Job, inputs: &Inp
     }
     for artifact in &job.artifacts {
         emit.item_map(|emit| {
-            emit.scalar("name", Scalar::Str(&format!("Upload {}", artifact.name)));
+            emit.scalar("name", Scalar::Str(&["Upload ", &artifact.name].concat()));
             match artifact.when {
                 ArtifactWhen::Success => {}
                 ArtifactWhen::Failure => emit.scalar("if", Scalar::Str("failure()")),
@@ -114,15 +114,15 @@ fn service_hosts(emit: &mut impl Emit, job: &Job) {
 /// (its values may hold `/` or `:`, which artifact names may not). Names
 /// are identifiers, which hold no `.`, so no name is the start of another.
 fn artifact_name(name: &str, job: &Job) -> String {
-    let prefix = artifact_prefix(name, job);
-    match &job.matrix {
-        Some(_) => format!("{prefix}.${{{{ strategy.job-index }}}}"),
-        None => prefix,
+    let mut text = artifact_prefix(name, job);
+    if job.matrix.is_some() {
+        text.push_str(".${{ strategy.job-index }}");
     }
+    text
 }
 
 fn artifact_prefix(name: &str, job: &Job) -> String {
-    format!("{}.{name}", job.name)
+    [job.name.as_str(), ".", name].concat()
 }
 
 /// The artifacts of the jobs in `artifacts_from`, restored at their paths.
@@ -207,7 +207,7 @@ fn cache_step(emit: &mut impl Emit, cache: &Cache, inputs: &Inputs<'_>, restore_
         CachePolicy::Pull => "Restore cache",
         CachePolicy::Push => "Save cache",
     };
-    emit.scalar("name", Scalar::Str(&format!("{verb} {}", cache.name)));
+    emit.scalar("name", Scalar::Str(&[verb, " ", &cache.name].concat()));
     pinned(emit, &action);
     emit.map("with", |emit| {
         emit.scalar("path", Scalar::Str(&lines(&cache.paths)));

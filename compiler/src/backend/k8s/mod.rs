@@ -35,7 +35,7 @@ mod workflow;
 mod tests;
 
 pub use analysis::ARGUMENTS as ANALYSIS_ARGUMENTS;
-pub use pod::{DEFAULT_IMAGE, TOOLS_IMAGE, cache_location};
+pub use pod::{DEFAULT_IMAGE, TOOLS_IMAGE, cache_location, has_cache_location};
 
 use crate::backend::names::manifest_path;
 use crate::backend::yaml::render;

@@ -155,28 +155,52 @@ pub const WORKSPACE_CACHES: &str = "/pipe-cache";
 /// `target` (inside the workspace) is `/pipe-cache/target` on
 /// `workspace/target`, linked from the workspace.
 pub fn cache_location(path: &str) -> Option<(String, String)> {
+    Some(match cache_root(path)? {
+        (CacheRoot::Workspace, rest) => (
+            format!("{WORKSPACE_CACHES}/{rest}"),
+            format!("workspace/{rest}"),
+        ),
+        (CacheRoot::Home, "") => (HOME.to_owned(), "home".to_owned()),
+        (CacheRoot::Home, rest) => (format!("{HOME}/{rest}"), format!("home/{rest}")),
+        (CacheRoot::Absolute, rest) => (format!("/{rest}"), rest.to_owned()),
+    })
+}
+
+/// Whether [`cache_location`] has a place for `path`, without building it
+/// (the checks ask for every cache of every job).
+pub fn has_cache_location(path: &str) -> bool {
+    cache_root(path).is_some()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum CacheRoot {
+    Workspace,
+    Home,
+    Absolute,
+}
+
+/// The volume a cache path is kept on and the path below its root, for the
+/// paths that have one: relative, `~`, `~/…` or absolute, with no empty or
+/// `..` part.
+fn cache_root(path: &str) -> Option<(CacheRoot, &str)> {
     let trimmed = path.trim_end_matches('/');
     let trimmed = trimmed.strip_prefix("./").unwrap_or(trimmed);
-    let (mount_path, sub_path) = if trimmed.is_empty() || trimmed == "." {
+    let (root, rest) = if trimmed.is_empty() || trimmed == "." {
         return None;
     } else if !trimmed.starts_with('~') && !trimmed.starts_with('/') {
-        (
-            format!("{WORKSPACE_CACHES}/{trimmed}"),
-            format!("workspace/{trimmed}"),
-        )
+        (CacheRoot::Workspace, trimmed)
     } else if trimmed == "~" {
-        (HOME.to_owned(), "home".to_owned())
+        (CacheRoot::Home, "")
     } else if let Some(rest) = trimmed.strip_prefix("~/") {
-        (format!("{HOME}/{rest}"), format!("home/{rest}"))
+        (CacheRoot::Home, rest)
     } else if let Some(rest) = trimmed.strip_prefix('/') {
-        (trimmed.to_owned(), rest.to_owned())
+        (CacheRoot::Absolute, rest)
     } else {
         return None;
     };
-    let valid = !sub_path
-        .split('/')
-        .any(|part| part == ".." || part.is_empty());
-    valid.then_some((mount_path, sub_path))
+    let valid = (root == CacheRoot::Home && rest.is_empty())
+        || !rest.split('/').any(|part| part == ".." || part.is_empty());
+    valid.then_some((root, rest))
 }
 
 /// The input that checks the repository out into the workspace before
@@ -233,6 +257,64 @@ pub fn workspace_path(path: &str) -> String {
             SOURCE_DIRECTORY.to_owned()
         } else {
             format!("{SOURCE_DIRECTORY}/{relative}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cache_location, has_cache_location};
+
+    #[test]
+    fn cache_paths_are_placed_on_the_volume_that_holds_them() {
+        let place = |path: &str| cache_location(path);
+        let owned = |mount: &str, sub: &str| Some((mount.to_owned(), sub.to_owned()));
+        assert_eq!(
+            place("~/.cache/pip"),
+            owned("/home/pipec/.cache/pip", "home/.cache/pip")
+        );
+        assert_eq!(place("~"), owned("/home/pipec", "home"));
+        assert_eq!(place("~/"), owned("/home/pipec", "home"));
+        assert_eq!(
+            place("./target/"),
+            owned("/pipe-cache/target", "workspace/target")
+        );
+        assert_eq!(place("/opt/cache"), owned("/opt/cache", "opt/cache"));
+        for nowhere in [
+            "", ".", "./", "~user/x", "../up", "a/../b", "//x", "a//b", "~/..",
+        ] {
+            assert_eq!(place(nowhere), None, "{nowhere:?}");
+        }
+    }
+
+    #[test]
+    fn the_check_for_a_cache_location_agrees_with_the_location() {
+        for path in [
+            "",
+            ".",
+            "./",
+            "~",
+            "~/",
+            "~/.cache",
+            "~user",
+            "~user/x",
+            "/",
+            "/opt",
+            "//opt",
+            "target",
+            "./target",
+            "a/b/",
+            "a/../b",
+            "..",
+            "a//b",
+            "~/..",
+            "/opt/../x",
+        ] {
+            assert_eq!(
+                has_cache_location(path),
+                cache_location(path).is_some(),
+                "{path:?}"
+            );
         }
     }
 }
