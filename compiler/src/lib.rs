@@ -230,15 +230,12 @@ pub fn build_releasing(
                 .map(|file| (file.name.as_str(), file.text.as_str())),
         ),
     };
-    let generated = targets
-        .iter()
-        .map(|&target| {
-            (
-                target,
-                backend::generate(&checked.project, target, &context),
-            )
-        })
-        .collect();
+    let generated = backend::generate_targets(
+        &checked.project,
+        targets,
+        &context,
+        parallel::backends_worth_a_thread(sources),
+    );
     // The IR is freed here, after the backends, on this thread: a thread
     // for it made no measurable difference.
     release.release(false, checked.project);
@@ -310,6 +307,53 @@ mod tests {
                 Err(std::sync::mpsc::TryRecvError::Empty),
                 "left to the exit, large: {large}"
             );
+        }
+    }
+
+    #[test]
+    fn backends_run_at_once_write_what_they_write_one_after_another() {
+        let mut sources = Sources::default();
+        sources.add("bench.pipe", workload::benchmark_pipeline(4));
+        let checked = check_for(&mut sources, &resolve::NoFiles, backend::Target::ALL);
+        assert!(
+            checked
+                .diagnostics
+                .iter()
+                .all(|diagnostic| !diagnostic.is_error())
+        );
+        let context = backend::BuildContext {
+            input_hash: "test".to_owned(),
+        };
+        use backend::Target::{Github, Gitlab, K8s};
+        for targets in [
+            vec![Github, Gitlab, K8s],
+            vec![K8s, Github],
+            vec![Gitlab, K8s, Github],
+            vec![Gitlab],
+        ] {
+            let files = |parallel| {
+                backend::generate_targets(&checked.project, &targets, &context, parallel)
+                    .into_iter()
+                    .map(|(target, generated)| {
+                        let files: Vec<(String, String)> = generated
+                            .files
+                            .into_iter()
+                            .map(|file| (file.path, file.contents))
+                            .collect();
+                        (target, files)
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let one_after_another = files(false);
+            assert_eq!(
+                one_after_another
+                    .iter()
+                    .map(|(target, _)| *target)
+                    .collect::<Vec<_>>(),
+                targets
+            );
+            assert!(one_after_another.iter().all(|(_, files)| !files.is_empty()));
+            assert_eq!(files(true), one_after_another, "{targets:?}");
         }
     }
 

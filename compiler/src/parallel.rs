@@ -19,6 +19,17 @@ pub fn worth_a_thread(sources: &Sources) -> bool {
     text_worth_a_thread(sources.iter().map(|file| file.text.len()).sum())
 }
 
+/// Below this much source text the backends of several targets run one
+/// after another; each is a whole pass over the IR, so a thread pays off
+/// on less text than it does for halves of one pass.
+const SOURCE_BYTES_WORTH_A_BACKEND_THREAD: usize = 64 * 1024;
+
+/// Whether `sources` are large enough for the backends of several targets
+/// to run at once.
+pub fn backends_worth_a_thread(sources: &Sources) -> bool {
+    sources.iter().map(|file| file.text.len()).sum::<usize>() >= SOURCE_BYTES_WORTH_A_BACKEND_THREAD
+}
+
 /// Whether `source_bytes` of text are enough to share between threads.
 pub fn text_worth_a_thread(source_bytes: usize) -> bool {
     source_bytes >= SOURCE_BYTES_WORTH_A_THREAD
