@@ -330,6 +330,7 @@ mod tests {
             vec![K8s, Github],
             vec![Gitlab, K8s, Github],
             vec![Gitlab],
+            vec![K8s, Github, K8s],
         ] {
             let files = |parallel| {
                 backend::generate_targets(&checked.project, &targets, &context, parallel)

@@ -117,29 +117,33 @@ pub fn generate_targets(
             .map(|&target| (target, generate(project, target, context)))
             .collect()
     };
-    let Some(&costliest) = targets.iter().max_by_key(|target| target.cost_rank()) else {
-        return Vec::new();
-    };
     if !parallel || targets.len() < 2 {
         return generate_each(targets);
     }
+    let Some((alone_at, &costliest)) = targets
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, target)| target.cost_rank())
+    else {
+        return Vec::new();
+    };
     let others: Vec<Target> = targets
         .iter()
-        .copied()
-        .filter(|&target| target != costliest)
+        .enumerate()
+        .filter(|&(index, _)| index != alone_at)
+        .map(|(_, &target)| target)
         .collect();
     let (alone, rest) = crate::parallel::both(
         true,
         || generate(project, costliest, context),
         || generate_each(&others),
     );
-    let mut alone = Some(alone);
+    let mut alone = Some((costliest, alone));
     let mut rest = rest.into_iter();
-    targets
-        .iter()
-        .filter_map(|&target| {
-            if target == costliest {
-                alone.take().map(|generated| (target, generated))
+    (0..targets.len())
+        .filter_map(|index| {
+            if index == alone_at {
+                alone.take()
             } else {
                 rest.next()
             }
